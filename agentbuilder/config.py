@@ -1,0 +1,341 @@
+"""The one schema of an agent's configuration.
+
+Every way into a configuration (editor forms, the API, restore, seed data) validates through
+`validate_document()`, and every consumer (versions, compare, hashing, routing) reads the
+canonical document it returns. The canonical document is plain JSON: camelCase keys,
+lists sorted by item name, and a `schemaVersion`. Credentials are never part of it:
+functions name the connection they use by its key only.
+"""
+
+import hashlib
+import json
+import secrets
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic.alias_generators import to_camel
+
+SCHEMA_VERSION = 1
+
+NAME_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]{0,63}$"
+ITEM_ID_PATTERN = r"^[a-z]{2,4}_[a-z0-9]{4,32}$"
+
+Identifier = Annotated[str, StringConstraints(pattern=NAME_PATTERN)]
+ItemId = Annotated[str, StringConstraints(pattern=ITEM_ID_PATTERN)]
+ShortText = Annotated[str, StringConstraints(max_length=200, strip_whitespace=True)]
+LongText = Annotated[str, StringConstraints(max_length=200_000)]
+
+LANGUAGES = ("en-GB", "en-US", "fr-FR", "de-DE", "es-ES", "it-IT", "nl-NL", "pt-BR", "ja-JP")
+LLM_PROVIDERS = ("openai", "anthropic", "google", "mistral", "azure-openai")
+STT_PROVIDERS = ("deepgram", "google", "azure", "assemblyai", "whisper")
+BACKGROUND_SOUNDS = ("none", "office", "call-centre", "cafe", "street")
+VARIABLE_TYPES = ("string", "number", "boolean")
+ANALYSIS_FIELD_TYPES = ("string", "number", "boolean", "enum")
+HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+
+
+class Schema(BaseModel):
+    model_config = ConfigDict(
+        alias_generator=to_camel,
+        populate_by_name=True,
+        extra="forbid",
+        str_strip_whitespace=False,
+        frozen=False,
+    )
+
+
+class Profile(Schema):
+    name: Annotated[str, StringConstraints(min_length=1, max_length=120, strip_whitespace=True)]
+    description: Annotated[str, StringConstraints(max_length=2000)] = ""
+    language: Literal[LANGUAGES] = "en-GB"
+
+
+class Behaviour(Schema):
+    system_prompt: LongText = ""
+    welcome_message: Annotated[str, StringConstraints(max_length=2000)] = ""
+
+
+class Model(Schema):
+    provider: Literal[LLM_PROVIDERS] = "openai"
+    model: Annotated[str, StringConstraints(min_length=1, max_length=100)] = "gpt-4o-mini"
+    temperature: Annotated[float, Field(ge=0, le=2)] = 0.7
+    max_tokens: Annotated[int, Field(ge=1, le=32_000)] = 512
+
+
+class Voice(Schema):
+    tts_voice: Annotated[str, StringConstraints(min_length=1, max_length=100)] = "alloy"
+    stt_provider: Literal[STT_PROVIDERS] = "deepgram"
+
+
+class Timing(Schema):
+    vad_sensitivity: Annotated[float, Field(ge=0, le=1)] = 0.5
+    allow_interruptions: bool = True
+    interruption_threshold_ms: Annotated[int, Field(ge=0, le=5_000)] = 300
+    silence_timeout_ms: Annotated[int, Field(ge=100, le=60_000)] = 800
+    inactivity_timeout_s: Annotated[int, Field(ge=5, le=3_600)] = 30
+    inactivity_message: Annotated[str, StringConstraints(max_length=500)] = ""
+
+
+class BackgroundSound(Schema):
+    sound: Literal[BACKGROUND_SOUNDS] = "none"
+    volume: Annotated[float, Field(ge=0, le=1)] = 0.3
+
+
+class Retrieval(Schema):
+    top_k: Annotated[int, Field(ge=1, le=50)] = 5
+    min_score: Annotated[float, Field(ge=0, le=1)] = 0.5
+
+
+class KnowledgeBase(Schema):
+    id: ItemId
+    name: Identifier
+    retrieval: Retrieval = Retrieval()
+
+
+class Endpoint(Schema):
+    method: Literal[HTTP_METHODS] = "POST"
+    url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$", max_length=2000)]
+
+
+class Function(Schema):
+    id: ItemId
+    name: Identifier
+    description: Annotated[str, StringConstraints(max_length=2000)] = ""
+    parameters: dict[str, Any] = Field(default_factory=lambda: {"type": "object", "properties": {}})
+    endpoint: Endpoint | None = None
+    code: Annotated[str, StringConstraints(max_length=100_000)] | None = None
+    connection: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")] | None = (
+        None
+    )
+
+    @field_validator("parameters")
+    @classmethod
+    def parameters_are_a_json_schema_object(cls, value: dict[str, Any]) -> dict[str, Any]:
+        if value.get("type") != "object":
+            raise ValueError('parameters must be a JSON schema with "type": "object"')
+        properties = value.get("properties", {})
+        if not isinstance(properties, dict):
+            raise ValueError("parameters.properties must be an object")
+        for prop_name, prop in properties.items():
+            if not isinstance(prop, dict) or "type" not in prop:
+                raise ValueError(f'parameter "{prop_name}" needs a "type"')
+        required = value.get("required", [])
+        if not isinstance(required, list) or any(r not in properties for r in required):
+            raise ValueError("parameters.required must list names of defined properties")
+        return value
+
+    @model_validator(mode="after")
+    def endpoint_or_code(self) -> "Function":
+        if (self.endpoint is None) == (self.code is None):
+            raise ValueError("a function needs exactly one of an endpoint or code")
+        return self
+
+
+class Variable(Schema):
+    id: ItemId
+    name: Identifier
+    type: Literal[VARIABLE_TYPES] = "string"
+    default: str | float | bool | None = None
+
+    @model_validator(mode="after")
+    def default_matches_type(self) -> "Variable":
+        if self.default is None:
+            return self
+        expected = {"string": str, "number": (int, float), "boolean": bool}[self.type]
+        if isinstance(self.default, bool) and self.type != "boolean":
+            raise ValueError(f"default must be a {self.type}")
+        if not isinstance(self.default, expected):
+            raise ValueError(f"default must be a {self.type}")
+        return self
+
+
+class Transition(Schema):
+    to: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    condition: Annotated[str, StringConstraints(max_length=500)] = ""
+
+
+class FlowStep(Schema):
+    id: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
+    prompt: Annotated[str, StringConstraints(max_length=20_000)] = ""
+    transitions: list[Transition] = Field(default_factory=list)
+
+
+class FlowDefinition(Schema):
+    start: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    steps: Annotated[list[FlowStep], Field(min_length=1, max_length=500)]
+
+    @model_validator(mode="after")
+    def steps_are_connected(self) -> "FlowDefinition":
+        seen: set[str] = set()
+        for step in self.steps:
+            if step.id in seen:
+                raise ValueError(f'step "{step.id}" is defined twice')
+            seen.add(step.id)
+        if self.start not in seen:
+            raise ValueError(f'start step "{self.start}" is not one of the steps')
+        for step in self.steps:
+            for transition in step.transitions:
+                if transition.to not in seen:
+                    raise ValueError(
+                        f'step "{step.id}" has a transition to unknown step "{transition.to}"'
+                    )
+        return self
+
+
+class Flow(Schema):
+    id: ItemId
+    name: Identifier
+    definition: FlowDefinition
+
+
+class AnalysisField(Schema):
+    id: ItemId
+    name: Identifier
+    type: Literal[ANALYSIS_FIELD_TYPES] = "string"
+    description: Annotated[str, StringConstraints(max_length=1000)] = ""
+
+
+class CallAnalysis(Schema):
+    prompt: Annotated[str, StringConstraints(max_length=20_000)] = ""
+    fields: list[AnalysisField] = Field(default_factory=list, max_length=200)
+
+
+class AgentConfig(Schema):
+    schema_version: Literal[SCHEMA_VERSION] = SCHEMA_VERSION
+    profile: Profile
+    behaviour: Behaviour = Behaviour()
+    model: Model = Model()
+    voice: Voice = Voice()
+    timing: Timing = Timing()
+    background_sound: BackgroundSound = BackgroundSound()
+    knowledge_bases: list[KnowledgeBase] = Field(default_factory=list, max_length=200)
+    functions: list[Function] = Field(default_factory=list, max_length=2_000)
+    variables: list[Variable] = Field(default_factory=list, max_length=1_000)
+    flows: list[Flow] = Field(default_factory=list, max_length=200)
+    call_analysis: CallAnalysis = CallAnalysis()
+
+    @model_validator(mode="after")
+    def names_and_ids_are_unique(self) -> "AgentConfig":
+        lists = {
+            "knowledgeBases": self.knowledge_bases,
+            "functions": self.functions,
+            "variables": self.variables,
+            "flows": self.flows,
+            "callAnalysis.fields": self.call_analysis.fields,
+        }
+        for list_name, items in lists.items():
+            names, ids = set(), set()
+            for item in items:
+                if item.name in names:
+                    raise ValueError(f'{list_name}: the name "{item.name}" is used twice')
+                if item.id in ids:
+                    raise ValueError(f'{list_name}: the id "{item.id}" is used twice')
+                names.add(item.name)
+                ids.add(item.id)
+        return self
+
+
+# Lists in the canonical document, and the prefix of their item ids.
+LIST_SECTIONS = {
+    "knowledgeBases": "kb",
+    "functions": "fn",
+    "variables": "var",
+    "flows": "flow",
+}
+
+
+class ConfigError(ValueError):
+    """A configuration failed validation; `errors` maps a dotted path to a readable message."""
+
+    def __init__(self, errors: dict[str, str]):
+        self.errors = errors
+        super().__init__("; ".join(f"{path}: {message}" for path, message in errors.items()))
+
+
+def _readable_errors(exc: ValidationError, document: Any) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    for error in exc.errors():
+        path = _readable_path(error["loc"], document)
+        message = error["msg"].removeprefix("Value error, ")
+        errors.setdefault(path or "document", message)
+    return errors
+
+
+def _readable_path(loc: tuple, document: Any) -> str:
+    """Turn ('flows', 0, 'definition', 'steps', 2, 'id') into flows[checkout].definition...
+
+    Items of the top-level lists are named by their name where the document has one, so a
+    message points at "flows[checkout]" rather than at an index the user never sees.
+    """
+    parts: list[str] = []
+    node = document
+    for key in loc:
+        if isinstance(key, int):
+            name = (
+                node[key].get("name")
+                if isinstance(node, list) and key < len(node) and isinstance(node[key], dict)
+                else None
+            )
+            parts[-1:] = [f"{parts[-1]}[{name if name else key}]"] if parts else [f"[{key}]"]
+        else:
+            parts.append(str(key))
+        try:
+            node = node[key]
+        except (KeyError, IndexError, TypeError):
+            node = None
+    return ".".join(parts)
+
+
+def validate_document(document: Any) -> dict[str, Any]:
+    """Validate a configuration document and return its canonical form.
+
+    Raises ConfigError with readable, field-addressed messages.
+    """
+    if not isinstance(document, dict):
+        raise ConfigError({"document": "the configuration must be a JSON object"})
+    try:
+        config = AgentConfig.model_validate(document)
+    except ValidationError as exc:
+        raise ConfigError(_readable_errors(exc, document)) from None
+    return canonical_document(config)
+
+
+def canonical_document(config: AgentConfig) -> dict[str, Any]:
+    """The canonical JSON document of a validated configuration.
+
+    Lists are sorted by item name, so two configurations that differ only in the order items
+    were added produce the same document and the same hash.
+    """
+    document = config.model_dump(mode="json", by_alias=True)
+    for key in LIST_SECTIONS:
+        document[key] = sorted(document[key], key=lambda item: (item["name"], item["id"]))
+    document["callAnalysis"]["fields"] = sorted(
+        document["callAnalysis"]["fields"], key=lambda item: (item["name"], item["id"])
+    )
+    # Round-trip through canonical JSON so key order is stable in memory too.
+    return json.loads(canonical_json(document))
+
+
+def canonical_json(document: dict[str, Any]) -> str:
+    return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def document_sha256(document: dict[str, Any]) -> str:
+    return hashlib.sha256(canonical_json(document).encode()).hexdigest()
+
+
+def new_item_id(prefix: str) -> str:
+    return f"{prefix}_{secrets.token_hex(6)}"
+
+
+def default_document(name: str) -> dict[str, Any]:
+    """A new agent's starting configuration."""
+    return validate_document({"profile": {"name": name}})

@@ -1,0 +1,137 @@
+"""Shared fixtures: PostgreSQL only, a named cast per role, and Debian's Chromium.
+
+The cast (Alice... is too cute for ops staff): `builder`, `ops` and `admin` of workspace
+"Demo", and `outsider`, the admin of another workspace "Other".
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from agentbuilder.actors import Actor
+from agentbuilder.models import Role
+from agentbuilder.services import agent_create, membership_set, user_create, workspace_create
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM refuses to run
+# in such a thread unless told that this is fine (it is: nothing here is async).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+PASSWORD = "correct-horse-battery"
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _postgres_only(django_db_blocker):
+    with django_db_blocker.unblock():
+        vendor = connection.vendor
+    if vendor != "postgresql":
+        pytest.exit(
+            f"The test suite runs on PostgreSQL only (DATABASE_URL points at {vendor}).",
+            returncode=2,
+        )
+
+
+class Cast:
+    def __init__(self):
+        self.workspace = workspace_create(name="Demo", slug="demo")
+        self.other_workspace = workspace_create(name="Other", slug="other")
+        self.users = {}
+        for role in (Role.BUILDER, Role.OPS, Role.ADMIN):
+            user = user_create(username=role.value, password=PASSWORD)
+            membership_set(workspace=self.workspace, user=user, role=role)
+            self.users[role.value] = user
+        outsider = user_create(username="outsider", password=PASSWORD)
+        membership_set(workspace=self.other_workspace, user=outsider, role=Role.ADMIN)
+        self.users["outsider"] = outsider
+
+    def actor(self, name: str) -> Actor:
+        role = {"outsider": Role.ADMIN}.get(name, name)
+        return Actor(user=self.users[name], role=role)
+
+    @property
+    def builder(self) -> Actor:
+        return self.actor("builder")
+
+    @property
+    def ops(self) -> Actor:
+        return self.actor("ops")
+
+    @property
+    def admin(self) -> Actor:
+        return self.actor("admin")
+
+    @property
+    def outsider(self) -> Actor:
+        return self.actor("outsider")
+
+    def agent(self, name: str = "Support line", *, workspace=None, document=None):
+        workspace = workspace or self.workspace
+        actor = self.outsider if workspace == self.other_workspace else self.builder
+        return agent_create(actor=actor, workspace=workspace, name=name, document=document)
+
+
+@pytest.fixture
+def cast(db):
+    return Cast()
+
+
+@pytest.fixture
+def client_for(client, cast):
+    """client_for("ops") -> the test client signed in as that member."""
+
+    def sign_in(name: str):
+        client.force_login(cast.users[name])
+        return client
+
+    return sign_in
+
+
+# --- Browser -------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": "/usr/bin/chromium",
+        "args": CHROMIUM_ARGS,
+        "headless": True,
+    }
+
+
+@pytest.fixture
+def screenshot():
+    """screenshot(page, "name") saves test-artifacts/screens/name.png for people to look at."""
+    folder = ARTIFACTS / "screens"
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def take(page, name: str) -> Path:
+        path = folder / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take
+
+
+@pytest.fixture
+def login(live_server):
+    """login(page, "ops") signs in through the login form."""
+
+    def sign_in(page, username: str, password: str = PASSWORD):
+        page.goto(f"{live_server.url}/login/")
+        page.get_by_label("Username").fill(username)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Log in").click()
+        page.wait_for_url(f"{live_server.url}/")
+        return page
+
+    return sign_in
