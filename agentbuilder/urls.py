@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from agentbuilder import views
+from deployments.api import api
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -14,5 +15,6 @@ urlpatterns = [
     path("agents/", include("agentbuilder.agent_urls")),
     path("", include("versions.urls")),
     path("", include("deployments.urls")),
+    path("v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
