@@ -38,3 +38,19 @@ def test_sidebar_reaches_every_section_by_keyboard(page, live_server, login):
         page.get_by_role("navigation", name="Main").get_by_role("link", name=name).focus()
         page.keyboard.press("Enter")
         expect(page.get_by_role("link", name=name)).to_have_attribute("aria-current", "page")
+
+
+def test_reading_paths_work_without_javascript(browser, live_server):
+    call_command("seed_demo", password="correct-horse-battery", verbosity=0)
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/login/")
+    page.get_by_label("Username").fill("admin")
+    page.get_by_label("Password").fill("correct-horse-battery")
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("link", name="Bella Tavola Reservations")).to_be_visible()
+    # Without JavaScript the workspace switcher falls back to its visible Switch button.
+    page.get_by_label("Workspace").select_option("acme")
+    page.get_by_role("button", name="Switch").click()
+    expect(page.get_by_role("link", name="Acme Helpdesk")).to_be_visible()
+    context.close()
