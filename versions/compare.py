@@ -582,7 +582,12 @@ SECTIONS: list[tuple[str, str, list[Spec], str | None]] = [
         ],
         None,
     ),
-    ("other", "Other settings", [], None),
+    (
+        "other",
+        "Other settings",
+        [("schemaVersion", "Schema version", SCALAR, "schema version")],
+        None,
+    ),
 ]
 
 # Per list: the item noun and the fields of an item in display order.
@@ -656,6 +661,8 @@ def _field_change(path: str, label: str, kind: str, old: Any, new: Any, word: st
     new_value = None if new is _MISSING else new
     if old_value == new_value:
         return None
+    if kind == TEXT and (old_value or "") == (new_value or ""):
+        return None  # an empty text and a missing one read the same
     change = FieldChange(path=path, label=label, kind=kind, status=status, word=word)
     if kind == SCALAR:
         change.old, change.new = old_value, new_value

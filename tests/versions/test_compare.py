@@ -163,6 +163,7 @@ def test_it_puts_unknown_keys_in_other_settings():
     diff = diff_documents(base(), new)
     other = {f.path: f for f in section(diff, "other").fields}
     assert other["schemaVersion"].old == 1 and other["schemaVersion"].new == 2
+    assert other["schemaVersion"].label == "Schema version"
     assert other["experimental.beta"].status == "added"
 
 
@@ -385,3 +386,9 @@ def test_it_never_adds_credentials():
     data = json.dumps(diff_documents(old, new).to_json())
     assert "crm-prod" in data
     assert "secret" not in data.lower()
+
+
+def test_it_skips_empty_texts_against_a_missing_side():
+    diff = diff_documents(base(), None)
+    labels = [f.label for f in section(diff, "behaviour").fields]
+    assert labels == ["Prompt"]  # the welcome message is empty, so there is nothing to show
