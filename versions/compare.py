@@ -34,6 +34,8 @@ MAX_WORD_TOKENS = 3_000
 # difflib inside a gap without unique anchors is used only when the gap is small.
 MAX_GAP_PRODUCT = 250_000
 SMALL_REGION = 10_000
+# Patience recursion deeper than this hands the region to difflib.
+MAX_DEPTH = 200
 
 TEXT: Literal["text"] = "text"
 JSON: Literal["json"] = "json"
@@ -316,71 +318,71 @@ def _lis_pairs(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
 def _matching_lines(a: list[int], b: list[int]) -> list[tuple[int, int]]:
     """Pairs (i, j) of equal lines, increasing in both: a patience diff on line ids."""
     matches: list[tuple[int, int]] = []
-    # A stack of work, popped leftmost first so matches come out in order: ("region",
-    # alo, ahi, blo, bhi) still to diff, or ("match", i, j) already known.
-    work: list[Any] = [("region", 0, len(a), 0, len(b))]
-    while work:
-        entry = work.pop()
-        if entry[0] == "match":
-            matches.append((entry[1], entry[2]))
-            continue
-        _, alo, ahi, blo, bhi = entry
-        head: list[tuple[int, int]] = []
-        while alo < ahi and blo < bhi and a[alo] == b[blo]:
-            head.append((alo, blo))
-            alo += 1
-            blo += 1
-        tail: list[tuple[int, int]] = []
-        while alo < ahi and blo < bhi and a[ahi - 1] == b[bhi - 1]:
-            ahi -= 1
-            bhi -= 1
-            tail.append((ahi, bhi))
-        matches.extend(head)
-        middle: list[Any] = []
-        if alo < ahi and blo < bhi:
-            middle = _split_region(a, b, alo, ahi, blo, bhi)
-        # Push in reverse so the leftmost work pops first; the tail comes after the middle.
-        todo: list[Any] = middle + [("match", i, j) for i, j in reversed(tail)]
-        work.extend(reversed(todo))
+    _patience(a, b, 0, len(a), 0, len(b), matches, 0)
     return matches
 
 
-def _split_region(a: list[int], b: list[int], alo: int, ahi: int, blo: int, bhi: int) -> list[Any]:
-    """Anchor a region on lines unique to both sides; returns work entries left to right.
+def _patience(
+    a: list[int],
+    b: list[int],
+    alo: int,
+    ahi: int,
+    blo: int,
+    bhi: int,
+    out: list[tuple[int, int]],
+    depth: int,
+) -> None:
+    """Append the matches of a[alo:ahi] and b[blo:bhi] to `out`, left to right."""
+    while alo < ahi and blo < bhi and a[alo] == b[blo]:
+        out.append((alo, blo))
+        alo += 1
+        blo += 1
+    suffix = 0
+    while alo < ahi - suffix and blo < bhi - suffix and a[ahi - 1 - suffix] == b[bhi - 1 - suffix]:
+        suffix += 1
+    ahi -= suffix
+    bhi -= suffix
+    if alo < ahi and blo < bhi:
+        if (ahi - alo) * (bhi - blo) <= SMALL_REGION or depth > MAX_DEPTH:
+            # Small regions go straight to difflib, which finds better matches when few
+            # lines are unique (an anchor on a rare line can skew a tiny region).
+            out.extend(_difflib_matches(a, b, alo, ahi, blo, bhi))
+        else:
+            anchors = _unique_anchors(a, b, alo, ahi, blo, bhi)
+            if not anchors:
+                out.extend(_difflib_matches(a, b, alo, ahi, blo, bhi))
+            else:
+                i, j = alo, blo
+                for anchor_i, anchor_j in anchors:
+                    if i < anchor_i and j < anchor_j:
+                        _patience(a, b, i, anchor_i, j, anchor_j, out, depth + 1)
+                    out.append((anchor_i, anchor_j))
+                    i, j = anchor_i + 1, anchor_j + 1
+                if i < ahi and j < bhi:
+                    _patience(a, b, i, ahi, j, bhi, out, depth + 1)
+    out.extend((ahi + k, bhi + k) for k in range(suffix))
 
-    Small regions go straight to difflib, which finds better matches when few lines are
-    unique (patience anchors on a rare line can skew the alignment of a tiny region).
-    """
-    if (ahi - alo) * (bhi - blo) <= SMALL_REGION:
-        return [("match", i, j) for i, j in _difflib_matches(a, b, alo, ahi, blo, bhi)]
+
+def _unique_anchors(
+    a: list[int], b: list[int], alo: int, ahi: int, blo: int, bhi: int
+) -> list[tuple[int, int]]:
+    """Lines that occur exactly once on each side, longest run in the same order."""
     counts_a: dict[int, int] = {}
-    for i in range(alo, ahi):
-        counts_a[a[i]] = counts_a.get(a[i], 0) + 1
+    for line in a[alo:ahi]:
+        counts_a[line] = counts_a.get(line, 0) + 1
     counts_b: dict[int, int] = {}
     position_b: dict[int, int] = {}
     for j in range(blo, bhi):
         line = b[j]
-        if line in counts_a:
+        if counts_a.get(line) == 1:
             counts_b[line] = counts_b.get(line, 0) + 1
             position_b[line] = j
     pairs = [
-        (i, position_b[a[i]])
-        for i in range(alo, ahi)
-        if counts_a[a[i]] == 1 and counts_b.get(a[i]) == 1
+        (i, position_b[line])
+        for i, line in enumerate(a[alo:ahi], alo)
+        if counts_b.get(line) == 1 and counts_a[line] == 1
     ]
-    if not pairs:
-        return [("match", i, j) for i, j in _difflib_matches(a, b, alo, ahi, blo, bhi)]
-    anchors = _lis_pairs(pairs)
-    work: list[Any] = []
-    previous_i, previous_j = alo, blo
-    for i, j in anchors:
-        if previous_i < i and previous_j < j:
-            work.append(("region", previous_i, i, previous_j, j))
-        work.append(("match", i, j))
-        previous_i, previous_j = i + 1, j + 1
-    if previous_i < ahi and previous_j < bhi:
-        work.append(("region", previous_i, ahi, previous_j, bhi))
-    return work
+    return _lis_pairs(pairs) if pairs else []
 
 
 def _difflib_matches(
@@ -404,19 +406,27 @@ def line_opcodes(
     a = [ids.setdefault(line, len(ids)) for line in old_lines]
     b = [ids.setdefault(line, len(ids)) for line in new_lines]
     opcodes: list[tuple[str, int, int, int, int]] = []
-    i = j = 0
-    for mi, mj in [*_matching_lines(a, b), (len(a), len(b))]:
+    i = j = 0  # the end of the last opcode
+    run_i = run_j = -1  # the start of the current run of equal lines
+    for mi, mj in _matching_lines(a, b):
+        if mi == i and mj == j and run_i >= 0:
+            i, j = mi + 1, mj + 1  # the run of equal lines goes on
+            continue
+        if run_i >= 0:
+            opcodes.append(("equal", run_i, i, run_j, j))
         if i < mi or j < mj:
-            tag = "replace" if i < mi and j < mj else ("delete" if i < mi else "insert")
-            opcodes.append((tag, i, mi, j, mj))
-        if mi < len(a):
-            if opcodes and opcodes[-1][0] == "equal" and opcodes[-1][2] == mi:
-                _, ei1, _, ej1, _ = opcodes[-1]
-                opcodes[-1] = ("equal", ei1, mi + 1, ej1, mj + 1)
-            else:
-                opcodes.append(("equal", mi, mi + 1, mj, mj + 1))
+            opcodes.append((_gap_tag(i, mi, j, mj), i, mi, j, mj))
+        run_i, run_j = mi, mj
         i, j = mi + 1, mj + 1
+    if run_i >= 0:
+        opcodes.append(("equal", run_i, i, run_j, j))
+    if i < len(a) or j < len(b):
+        opcodes.append((_gap_tag(i, len(a), j, len(b)), i, len(a), j, len(b)))
     return opcodes
+
+
+def _gap_tag(i1: int, i2: int, j1: int, j2: int) -> str:
+    return "replace" if i1 < i2 and j1 < j2 else ("delete" if i1 < i2 else "insert")
 
 
 _TOKEN = re.compile(r"\w+|\s+|[^\w\s]", re.UNICODE)
@@ -759,6 +769,28 @@ def diff_documents(old: dict[str, Any] | None, new: dict[str, Any] | None) -> Do
 def _get_list(document: dict[str, Any], path: str) -> list[Any]:
     value = _get(document, path)
     return value if isinstance(value, list) else []
+
+
+def side_json(side: Any) -> dict[str, Any]:
+    """One side of a comparison (a `versions.selectors.ResolvedRef`) as JSON."""
+    version = side.version
+    return {
+        "ref": side.ref,
+        "label": side.label,
+        "nothingDeployed": side.document is None,
+        "version": (
+            {"id": str(version.pk), "number": version.number, "name": version.name}
+            if version is not None
+            else None
+        ),
+    }
+
+
+def comparison_json(from_side: Any, to_side: Any) -> dict[str, Any]:
+    """The JSON of a whole comparison, shared by compare.json and the Agents API:
+    {"from": side, "to": side, "diff": DocumentDiff.to_json()}."""
+    diff = diff_documents(from_side.document, to_side.document)
+    return {"from": side_json(from_side), "to": side_json(to_side), "diff": diff.to_json()}
 
 
 def change_summary(old: dict[str, Any] | None, new: dict[str, Any] | None) -> str:

@@ -11,7 +11,7 @@ from django.utils.http import urlencode
 
 from agentbuilder.access import get_agent_for_member, member_required
 from agentbuilder.errors import InvalidInput
-from versions.compare import diff_documents
+from versions.compare import comparison_json, diff_documents
 from versions.selectors import (
     COMPARE_PICKER_VERSIONS,
     RefChoice,
@@ -20,21 +20,6 @@ from versions.selectors import (
     compare_default_refs,
     resolve_ref,
 )
-
-
-def side_json(side: ResolvedRef) -> dict:
-    """One side of a comparison as JSON (shared with the Agents API)."""
-    version = side.version
-    return {
-        "ref": side.ref,
-        "label": side.label,
-        "nothingDeployed": side.document is None,
-        "version": (
-            {"id": str(version.pk), "number": version.number, "name": version.name}
-            if version is not None
-            else None
-        ),
-    }
 
 
 def _compare_url(agent_id, from_ref: str, to_ref: str) -> str:
@@ -103,10 +88,8 @@ def compare_json(request, agent_id):
         to_side = resolve_ref(agent, request.GET.get("to", ""))
     except InvalidInput as error:
         return _error(error.status, error.code, error.message)
-    diff = diff_documents(from_side.document, to_side.document)
     return JsonResponse(
-        {"from": side_json(from_side), "to": side_json(to_side), "diff": diff.to_json()},
-        json_dumps_params={"ensure_ascii": False},
+        comparison_json(from_side, to_side), json_dumps_params={"ensure_ascii": False}
     )
 
 
