@@ -21,6 +21,8 @@ from versions.selectors import (
     resolve_ref,
 )
 
+ITEMS_SHOWN = 100
+
 
 def _compare_url(agent_id, from_ref: str, to_ref: str) -> str:
     query = urlencode({"from": from_ref, "to": to_ref})
@@ -70,6 +72,12 @@ def compare(request, agent_id):
             "to_side": sides.get("to"),
             "sides": [side for side in (sides.get("from"), sides.get("to")) if side],
             "picker_limit": COMPARE_PICKER_VERSIONS,
+            # The page shows at most this many items per section in full, so a comparison
+            # of a thousand functions against an empty side stays a usable page.
+            "item_limit": ITEMS_SHOWN,
+            "item_limit_negative": -ITEMS_SHOWN,
+            "item_limit_slice": f":{ITEMS_SHOWN}",
+            "item_rest_slice": f"{ITEMS_SHOWN}:",
             "diff": diff,
             "swap_url": _compare_url(agent.pk, refs["to"], refs["from"]),
         },

@@ -163,3 +163,19 @@ def test_it_renders_the_large_case_small_with_constant_queries(
     assert html.count('class="dl ch"') == 100
     assert html.count("<summary>Show ") == 101
     assert len(response.content) < 1_500_000
+
+
+def test_it_lists_items_beyond_the_page_limit_by_name_only(client_for, cast, agent):
+    agent.refresh_from_db()
+    document = dict(agent.draft_document)
+    document["variables"] = [
+        {"id": f"var_{n:06d}", "name": f"v{n:04d}", "type": "string"} for n in range(150)
+    ]
+    draft_save(
+        actor=cast.builder, agent=agent, document=document, base_revision=agent.draft_revision
+    )
+    response = client_for("builder").get(compare_url(agent, **{"from": "v1", "to": "draft"}))
+    html = response.content.decode()
+    assert html.count('class="compare-item compare-item-added"') == 100
+    assert "50 more changed items" in html
+    assert "<code>v0149</code> added" in html
