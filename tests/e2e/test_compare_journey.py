@@ -100,3 +100,63 @@ def test_compare_picks_sides_and_shows_no_differences(page, live_server, login, 
     expect(page).to_have_url(re.compile(r"from=v2&to=pre-release"))
     expect(page.get_by_test_id("nothing-deployed")).to_contain_text("Pre-release")
     screenshot(page, "compare-nothing-deployed")
+
+
+def test_compare_shows_function_items_and_flow_json(page, live_server, login, screenshot, cast):
+    agent = cast.agent("Utility line")
+    agent.refresh_from_db()
+    document = dict(agent.draft_document)
+    document["functions"] = [
+        {
+            "id": "fn_submit01",
+            "name": "submit_reading",
+            "description": "Submit a meter reading",
+            "parameters": {"type": "object", "properties": {"reading": {"type": "number"}}},
+            "code": "def run(reading):\n    return meters.submit(reading)\n",
+        }
+    ]
+    document["flows"] = [
+        {
+            "id": "flow_main01",
+            "name": "billing",
+            "definition": {"start": "ask", "steps": [{"id": "ask", "prompt": "Account number?"}]},
+        }
+    ]
+    draft_save(
+        actor=cast.builder, agent=agent, document=document, base_revision=agent.draft_revision
+    )
+    deployment_publish(actor=cast.builder, agent=agent, message="Meters")
+    agent.refresh_from_db()
+    document = dict(agent.draft_document)
+    document["functions"] = [
+        {
+            **document["functions"][0],
+            "name": "submit_meter_reading",
+            "code": "def run(reading):\n    return meters.submit(reading, validate=True)\n",
+        },
+        {
+            "id": "fn_balance1",
+            "name": "get_balance",
+            "description": "",
+            "parameters": {"type": "object", "properties": {}},
+            "endpoint": {"method": "GET", "url": "https://billing.example.com/balance"},
+            "connection": "billing-api",
+        },
+    ]
+    document["flows"][0]["definition"]["steps"][0]["prompt"] = "What is your account number?"
+    draft_save(
+        actor=cast.builder, agent=agent, document=document, base_revision=agent.draft_revision
+    )
+    login(page, "builder")
+    url = reverse("versions:compare", args=[agent.pk])
+    page.goto(f"{live_server.url}{url}?from=sandbox&to=draft")
+    summary = page.get_by_test_id("compare-summary")
+    expect(summary).to_contain_text("1 function added")
+    expect(summary).to_contain_text("1 function renamed")
+    renamed = page.locator(".compare-item-renamed")
+    expect(renamed).to_contain_text("submit_meter_reading")
+    expect(renamed).to_contain_text("was submit_reading")
+    expect(renamed.locator("ins")).to_contain_text(["submit_meter_reading", ", validate=True"])
+    expect(page.locator(".compare-item-added")).to_contain_text("billing-api")
+    expect(page.locator("#section-flows .dl.ch ins")).to_have_text("What is your account ")
+    screenshot(page, "compare-functions-and-flows")
