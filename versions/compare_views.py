@@ -24,6 +24,14 @@ from versions.selectors import (
 ITEMS_SHOWN = 100
 
 
+def _requested_refs(request, agent) -> dict[str, str]:
+    """The refs in the URL; a missing one defaults to latest version (or Live) -> Draft."""
+    if "from" in request.GET and "to" in request.GET:
+        return {"from": request.GET["from"], "to": request.GET["to"]}
+    default_from, default_to = compare_default_refs(agent)
+    return {"from": request.GET.get("from", default_from), "to": request.GET.get("to", default_to)}
+
+
 def _compare_url(agent_id, from_ref: str, to_ref: str) -> str:
     query = urlencode({"from": from_ref, "to": to_ref})
     return f"{reverse('versions:compare', args=[agent_id])}?{query}"
@@ -32,15 +40,7 @@ def _compare_url(agent_id, from_ref: str, to_ref: str) -> str:
 @member_required
 def compare(request, agent_id):
     agent = get_agent_for_member(request, agent_id)
-    default_from, default_to = (
-        compare_default_refs(agent)
-        if "from" not in request.GET and "to" not in request.GET
-        else ("", "")
-    )
-    refs = {
-        "from": request.GET.get("from", default_from),
-        "to": request.GET.get("to", default_to),
-    }
+    refs = _requested_refs(request, agent)
     sides: dict[str, ResolvedRef] = {}
     errors: dict[str, str] = {}
     for key, ref in refs.items():
@@ -92,8 +92,9 @@ def compare_json(request, agent_id):
     except Http404:
         return _error(404, "not_found", "No such agent in this workspace.")
     try:
-        from_side = resolve_ref(agent, request.GET.get("from", ""))
-        to_side = resolve_ref(agent, request.GET.get("to", ""))
+        refs = _requested_refs(request, agent)
+        from_side = resolve_ref(agent, refs["from"])
+        to_side = resolve_ref(agent, refs["to"])
     except InvalidInput as error:
         return _error(error.status, error.code, error.message)
     return JsonResponse(

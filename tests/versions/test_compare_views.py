@@ -179,3 +179,24 @@ def test_it_lists_items_beyond_the_page_limit_by_name_only(client_for, cast, age
     assert html.count('class="compare-item compare-item-added"') == 100
     assert "50 more changed items" in html
     assert "<code>v0149</code> added" in html
+
+
+def test_it_marks_an_empty_environment_in_json(client_for, agent):
+    response = client_for("ops").get(json_url(agent, **{"from": "live", "to": "draft"}))
+    assert response.status_code == 200
+    data = response.json()
+    assert data["from"] == {
+        "ref": "live",
+        "label": "Live (nothing deployed)",
+        "nothingDeployed": True,
+        "version": None,
+    }
+    behaviour = data["diff"]["sections"][0]
+    assert behaviour["fields"][0]["status"] == "added"
+    assert {row["type"] for row in behaviour["fields"][0]["diff"]["rows"]} == {"added"}
+
+
+def test_it_defaults_the_json_sides_like_the_page(client_for, agent):
+    response = client_for("ops").get(reverse("versions:compare_json", args=[agent.pk]))
+    assert response.status_code == 200
+    assert (response.json()["from"]["ref"], response.json()["to"]["ref"]) == ("v1", "draft")
