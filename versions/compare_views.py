@@ -5,7 +5,7 @@ Both render `versions.compare.diff_documents` of two sides resolved by
 """
 
 from django.http import Http404, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 
@@ -40,6 +40,14 @@ def _compare_url(agent_id, from_ref: str, to_ref: str) -> str:
 @member_required
 def compare(request, agent_id):
     agent = get_agent_for_member(request, agent_id)
+    numbers = {key: request.GET.get(f"{key}_version", "").strip() for key in ("from", "to")}
+    if any(numbers.values()):
+        # The "or version number" inputs: redirect to the canonical ?from=v12&to=... URL.
+        refs = _requested_refs(request, agent)
+        for key, number in numbers.items():
+            if number:
+                refs[key] = f"v{number}"
+        return redirect(_compare_url(agent.pk, refs["from"], refs["to"]))
     refs = _requested_refs(request, agent)
     sides: dict[str, ResolvedRef] = {}
     errors: dict[str, str] = {}
@@ -52,7 +60,8 @@ def compare(request, agent_id):
     if not errors:
         diff = diff_documents(sides["from"].document, sides["to"].document)
         refs = {"from": sides["from"].ref, "to": sides["to"].ref}
-    choices = compare_choices(agent)
+    picker = compare_choices(agent)
+    choices = picker.choices
     known = {choice.ref for choice in choices}
     for key in ("from", "to"):
         # A version older than the picker's list stays selectable once it is in the URL.
@@ -72,6 +81,7 @@ def compare(request, agent_id):
             "to_side": sides.get("to"),
             "sides": [side for side in (sides.get("from"), sides.get("to")) if side],
             "picker_limit": COMPARE_PICKER_VERSIONS,
+            "has_older_versions": picker.has_older,
             # The page shows at most this many items per section in full, so a comparison
             # of a thousand functions against an empty side stays a usable page.
             "item_limit": ITEMS_SHOWN,

@@ -65,9 +65,16 @@ class RefChoice:
     label: str
 
 
-def compare_choices(agent: Agent, *, limit: int = COMPARE_PICKER_VERSIONS) -> list[RefChoice]:
+@dataclass(frozen=True)
+class CompareChoices:
+    choices: list[RefChoice]
+    has_older: bool  # more versions exist than the pickers list
+
+
+def compare_choices(agent: Agent, *, limit: int | None = None) -> CompareChoices:
     """What the Compare pickers offer: Draft, the environments with the version active in
     each, then the latest `limit` versions newest first. Two queries whatever the size."""
+    limit = limit or COMPARE_PICKER_VERSIONS
     environments = {
         environment.name: environment
         for environment in Environment.objects.filter(agent=agent).select_related(
@@ -81,8 +88,9 @@ def compare_choices(agent: Agent, *, limit: int = COMPARE_PICKER_VERSIONS) -> li
         suffix = f"V{deployment.version.number}" if deployment else "nothing deployed"
         choices.append(RefChoice(name.value, f"{name.label} ({suffix})"))
     versions = Version.objects.filter(agent=agent).only("number", "name").order_by("-number")
-    choices += [RefChoice(f"v{v.number}", f"V{v.number} {v.name}") for v in versions[:limit]]
-    return choices
+    latest = list(versions[: limit + 1])
+    choices += [RefChoice(f"v{v.number}", f"V{v.number} {v.name}") for v in latest[:limit]]
+    return CompareChoices(choices=choices, has_older=len(latest) > limit)
 
 
 def compare_default_refs(agent: Agent) -> tuple[str, str]:

@@ -200,3 +200,24 @@ def test_it_defaults_the_json_sides_like_the_page(client_for, agent):
     response = client_for("ops").get(reverse("versions:compare_json", args=[agent.pk]))
     assert response.status_code == 200
     assert (response.json()["from"]["ref"], response.json()["to"]["ref"]) == ("v1", "draft")
+
+
+def test_it_offers_a_number_input_only_beyond_the_picker_limit(
+    client_for, cast, agent, monkeypatch
+):
+    html = client_for("ops").get(compare_url(agent)).content.decode()
+    assert 'name="from_version"' not in html
+    version_publish(actor=cast.builder, agent=agent, name="Second")
+    monkeypatch.setattr("versions.selectors.COMPARE_PICKER_VERSIONS", 1)
+    html = client_for("ops").get(compare_url(agent)).content.decode()
+    assert 'name="from_version"' in html
+    assert '<option value="v2" selected>V2 Second</option>' in html
+    assert '<option value="v1"' not in html
+
+
+def test_it_redirects_a_typed_version_number_to_the_canonical_url(client_for, agent):
+    response = client_for("ops").get(
+        compare_url(agent, **{"from": "draft", "to": "live", "from_version": "1", "to_version": ""})
+    )
+    assert response.status_code == 302
+    assert response["Location"] == compare_url(agent, **{"from": "v1", "to": "live"})
