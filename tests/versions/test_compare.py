@@ -392,3 +392,8 @@ def test_it_skips_empty_texts_against_a_missing_side():
     diff = diff_documents(base(), None)
     labels = [f.label for f in section(diff, "behaviour").fields]
     assert labels == ["Prompt"]  # the welcome message is empty, so there is nothing to show
+
+
+def test_it_returns_no_rows_for_two_empty_texts():
+    text = diff_text("", None)
+    assert (text.rows, text.added, text.removed) == ([], 0, 0)

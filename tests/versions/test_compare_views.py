@@ -221,3 +221,23 @@ def test_it_redirects_a_typed_version_number_to_the_canonical_url(client_for, ag
     )
     assert response.status_code == 302
     assert response["Location"] == compare_url(agent, **{"from": "v1", "to": "live"})
+
+
+def test_its_query_count_does_not_grow_with_versions(client_for, cast, agent):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for("ops")
+    url = compare_url(agent, **{"from": "sandbox", "to": "v1"})
+    client.get(url)  # warm the session
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    before = count()
+    for n in range(5):
+        set_prompt(cast, agent, f"Prompt {n}")
+        deployment_publish(actor=cast.builder, agent=agent, message=f"Release {n}")
+    assert count() == before <= 9
