@@ -52,3 +52,48 @@ def resolve_ref(agent: Agent, ref: str) -> ResolvedRef:
         f"Cannot compare {ref!r}: use draft, a version such as v3, sandbox, pre-release or live.",
         code="unknown_ref",
     )
+
+
+# --- Compare (issue 5) -----------------------------------------------------------------
+
+COMPARE_PICKER_VERSIONS = 200
+
+
+@dataclass(frozen=True)
+class RefChoice:
+    ref: str
+    label: str
+
+
+@dataclass(frozen=True)
+class CompareChoices:
+    choices: list[RefChoice]
+    has_older: bool  # more versions exist than the pickers list
+
+
+def compare_choices(agent: Agent, *, limit: int | None = None) -> CompareChoices:
+    """What the Compare pickers offer: Draft, the environments with the version active in
+    each, then the latest `limit` versions newest first. Two queries whatever the size."""
+    limit = limit or COMPARE_PICKER_VERSIONS
+    environments = {
+        environment.name: environment
+        for environment in Environment.objects.filter(agent=agent).select_related(
+            "active_deployment__version"
+        )
+    }
+    choices = [RefChoice("draft", "Draft")]
+    for name in EnvironmentName:
+        environment = environments.get(name.value)
+        deployment = environment.active_deployment if environment else None
+        suffix = f"V{deployment.version.number}" if deployment else "nothing deployed"
+        choices.append(RefChoice(name.value, f"{name.label} ({suffix})"))
+    versions = Version.objects.filter(agent=agent).only("number", "name").order_by("-number")
+    latest = list(versions[: limit + 1])
+    choices += [RefChoice(f"v{v.number}", f"V{v.number} {v.name}") for v in latest[:limit]]
+    return CompareChoices(choices=choices, has_older=len(latest) > limit)
+
+
+def compare_default_refs(agent: Agent) -> tuple[str, str]:
+    """With no choice in the URL: the latest version (or Live when there is none) vs Draft."""
+    latest = Version.objects.filter(agent=agent).order_by("-number").values("number").first()
+    return (f"v{latest['number']}" if latest else EnvironmentName.LIVE.value, "draft")

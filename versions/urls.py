@@ -7,3 +7,11 @@ app_name = "versions"
 urlpatterns = [
     path("history/", views.project_history, name="history"),
 ]
+
+# --- Compare (issue 5) ---
+from versions import compare_views  # noqa: E402
+
+urlpatterns += [
+    path("agents/<uuid:agent_id>/compare/", compare_views.compare, name="compare"),
+    path("agents/<uuid:agent_id>/compare.json", compare_views.compare_json, name="compare_json"),
+]
