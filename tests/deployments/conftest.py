@@ -1,6 +1,15 @@
+import json as json_module
+
 import pytest
 
 from deployments.services import api_key_create
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """The cast sets four passwords per test; the default hasher makes that the slowest
+    part of these API tests."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
@@ -27,7 +36,7 @@ def call(client):
         all_headers = {**({"x-api-key": key} if key else {}), **(headers or {})}
         kwargs = {"headers": all_headers}
         if json is not None:
-            kwargs["data"] = json
+            kwargs["data"] = json_module.dumps(json)
             kwargs["content_type"] = "application/json"
         elif data is not None or method in ("post", "put"):
             # Like `curl -X POST` without -d: an empty body unless one is given.
@@ -36,3 +45,15 @@ def call(client):
         return getattr(client, method)(path, **kwargs)
 
     return request
+
+
+def assert_error(response, status: int, code: str | None = None) -> dict:
+    """The response is `status` with the error envelope (and `code`, if given)."""
+    assert response.status_code == status, response.content
+    assert response["Content-Type"].startswith("application/json")
+    body = response.json()
+    assert set(body) == {"error"}
+    assert isinstance(body["error"]["message"], str) and body["error"]["message"]
+    if code is not None:
+        assert body["error"]["code"] == code, body
+    return body["error"]
