@@ -55,6 +55,9 @@ def _render(request, *, form=None, new_key=None, created=None, status=200):
     template = "deployments/api_keys.html"
     if request.htmx and not request.htmx.boosted:
         template += "#keys"
+        # htmx 2 does not swap 4xx responses by default: send form errors and refusals
+        # as 200 so they replace the region (plain form posts keep the real status).
+        status = 200
     return render(request, template, context, status=status)
 
 
