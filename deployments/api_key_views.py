@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -34,7 +35,7 @@ def api_keys_for_workspace(workspace):
     return (
         ApiKey.objects.filter(workspace=workspace)
         .select_related("created_by")
-        .order_by("revoked_at", "name", "pk")
+        .order_by(F("revoked_at").asc(nulls_first=True), "name", "pk")
     )
 
 

@@ -24,6 +24,14 @@ def test_it_lists_the_workspace_keys_with_their_details(cast, client_for):
     assert "Ops" in html and "Active" in html
 
 
+def test_it_lists_active_keys_before_revoked_ones(cast, client_for):
+    old, _ = api_key_create(actor=cast.admin, workspace=cast.workspace, name="aaa-old")
+    api_key_revoke(actor=cast.admin, api_key=old)
+    api_key_create(actor=cast.admin, workspace=cast.workspace, name="zzz-current")
+    html = client_for("admin").get(URL).content.decode()
+    assert html.index('data-key-name="zzz-current"') < html.index('data-key-name="aaa-old"')
+
+
 def test_it_shows_non_admins_the_list_read_only_with_the_reason(cast, client_for):
     response = client_for("ops").get(URL)
     html = response.content.decode()
