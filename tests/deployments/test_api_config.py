@@ -170,3 +170,15 @@ def test_it_lists_the_workspace_agents(cast, agent, key, call):
     cast.agent("Theirs", workspace=cast.other_workspace)
     response = call("get", "/v1/agents", key)
     assert response.json() == {"agents": [{"id": str(agent.pk), "name": agent.name}]}
+
+
+def test_it_lists_versions_in_a_constant_number_of_queries(
+    cast, agent, key, call, django_assert_max_num_queries
+):
+    for prompt in ("one", "two", "three", "four"):
+        agent = edit(cast, agent, prompt)
+        deployment_publish(actor=cast.builder, agent=agent)
+    call("get", url(agent, "/versions"), key)  # touch last_used_at
+    with django_assert_max_num_queries(3):
+        response = call("get", url(agent, "/versions"), key)
+    assert len(response.json()["versions"]) == 4

@@ -7,7 +7,7 @@ import pytest
 
 from agentbuilder.services import draft_save
 from deployments.models import Deployment
-from deployments.services import api_key_revoke, deployment_publish
+from deployments.services import api_key_revoke, deployment_promote, deployment_publish
 from tests.deployments.conftest import assert_error
 
 pytestmark = pytest.mark.django_db
@@ -226,6 +226,17 @@ def test_it_shows_the_active_deployment_per_environment_with_nulls(cast, agent, 
     assert_deployment_shape(active["sandbox"])
     assert active["pre-release"] is None
     assert active["live"] is None
+
+
+def test_it_shows_active_deployments_in_a_constant_number_of_queries(
+    cast, agent, ops_key, call, django_assert_max_num_queries
+):
+    sandbox, _ = deployment_publish(actor=cast.builder, agent=agent)
+    deployment_promote(actor=cast.builder, deployment=sandbox)
+    call("get", url(agent, "/deployments/active"), ops_key)  # touch last_used_at
+    with django_assert_max_num_queries(3):
+        response = call("get", url(agent, "/deployments/active"), ops_key)
+    assert response.json()["activeDeployments"]["pre-release"]["action"] == "promote"
 
 
 # --- promote ---------------------------------------------------------------------------

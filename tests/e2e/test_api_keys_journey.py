@@ -93,9 +93,30 @@ def test_the_api_docs_page_works_under_our_csp(page, live_server, screenshot, ca
         "request",
         lambda r: external.append(r.url) if not r.url.startswith(live_server.url) else None,
     )
+    from deployments.services import api_key_create
+
+    _, raw_key = api_key_create(
+        actor=cast_committed.admin, workspace=cast_committed.workspace, name="docs"
+    )
+    cast_committed.agent("Support line")
     page.goto(f"{live_server.url}/v1/docs")
     expect(page.get_by_text("Publish the current draft to an environment")).to_be_visible()
     expect(page.locator(".opblock")).to_have_count(12)
     screenshot(page, "api-docs")
+
+    # "Try it out" works too: the key goes in through Authorize, the call is same-origin.
+    page.locator(".auth-wrapper .authorize").click()
+    page.locator(".auth-container input").fill(raw_key)
+    page.locator(".auth-btn-wrapper .modal-btn.authorize").click()
+    page.locator(".auth-btn-wrapper .btn-done").click()
+    operation = page.locator("#operations-agents-deployments_api_list_agents")
+    operation.locator(".opblock-summary").click()
+    operation.get_by_role("button", name="Try it out").click()
+    operation.get_by_role("button", name="Execute").click()
+    expect(operation.locator(".live-responses-table tbody .response-col_status")).to_contain_text(
+        "200"
+    )
+    expect(operation.locator(".live-responses-table")).to_contain_text("Support line")
+    screenshot(page, "api-docs-try-it-out")
     assert not [p for p in problems if "Content Security Policy" in p], problems
     assert [url for url in external if not url.startswith("data:")] == []
