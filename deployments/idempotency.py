@@ -5,20 +5,24 @@ request carries `Idempotency-Key`, the first successful response is stored with 
 the request; a retry with the same key and the same request gets that response again
 (with `Idempotent-Replayed: true`) and nothing runs. The same key with a different request
 is refused (422 `idempotency_key_reused`). Failed requests are not stored (they changed
-nothing), so a retry after a refusal runs again.
+nothing), so a retry after a refusal runs again. Records expire after `RETENTION`: a key
+can be reused after that, and the table does not grow without bound.
 """
 
 import hashlib
 import json
+from datetime import timedelta
 from functools import wraps
 
 from django.db import IntegrityError, transaction
 from django.http import HttpResponse
+from django.utils import timezone
 
 from deployments.models import IdempotencyRecord
 
 HEADER = "Idempotency-Key"
 KEY_PATTERN = r"^[\x21-\x7e]{1,255}$"  # visible ASCII, like Stripe's keys or UUIDs
+RETENTION = timedelta(hours=24)
 
 
 def request_fingerprint(request) -> str:
@@ -51,6 +55,11 @@ def idempotent(view):
             return view(request, *args, **kwargs)
         fingerprint = request_fingerprint(request)
         with transaction.atomic():
+            # Expired records of this key holder go first (an indexed delete on api_key),
+            # so an old key is free again and the table stays small.
+            IdempotencyRecord.objects.filter(
+                api_key=request.api_key, created_at__lt=timezone.now() - RETENTION
+            ).delete()
             try:
                 with transaction.atomic():
                     record = IdempotencyRecord.objects.create(

@@ -1,6 +1,9 @@
 """Idempotency-Key on every POST: a retry replays, another body is refused."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from deployments.models import Deployment, IdempotencyRecord
 from deployments.services import deployment_publish
@@ -113,3 +116,16 @@ def test_it_refuses_malformed_idempotency_keys(agent, key, call, bad):
     response = post(call, url(agent, "/deployments/publish"), key, {}, bad)
     assert_error(response, 422, "invalid")
     assert not Deployment.objects.exists()
+
+
+def test_it_forgets_keys_after_a_day(agent, key, call):
+    post(call, url(agent, "/deployments/publish"), key, {"deploymentMessage": "one"}, "k")
+    record = IdempotencyRecord.objects.get()
+    record.created_at = timezone.now() - timedelta(hours=25)
+    record.save(update_fields=["created_at"])
+    response = post(
+        call, url(agent, "/deployments/publish"), key, {"deploymentMessage": "two"}, "k"
+    )
+    assert response.status_code == 200
+    assert "Idempotent-Replayed" not in response
+    assert IdempotencyRecord.objects.get().pk != record.pk

@@ -101,7 +101,7 @@ def test_the_api_docs_page_works_under_our_csp(page, live_server, screenshot, ca
     cast_committed.agent("Support line")
     page.goto(f"{live_server.url}/v1/docs")
     expect(page.get_by_text("Publish the current draft to an environment")).to_be_visible()
-    expect(page.locator(".opblock")).to_have_count(12)
+    expect(page.locator(".opblock").nth(11)).to_be_visible()  # our 12 operations, at least
     screenshot(page, "api-docs")
 
     # "Try it out" works too: the key goes in through Authorize, the call is same-origin.
