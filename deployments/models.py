@@ -155,3 +155,32 @@ class Deployment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} V{self.version.number} to {self.environment}"
+
+
+class IdempotencyRecord(models.Model):
+    """The first successful response to an API POST sent with an `Idempotency-Key` header.
+
+    A retry with the same key and the same request replays `status`/`response` instead of
+    running the action again. The unique constraint is what makes this safe under races:
+    two concurrent retries both try to insert; PostgreSQL makes the second insert wait
+    until the first transaction ends, then fail, and the second request replays the
+    committed response (or, if the first one failed and rolled back, runs itself).
+    """
+
+    api_key = models.ForeignKey(ApiKey, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    request_hash = models.CharField(max_length=64)
+    method = models.CharField(max_length=8)
+    path = models.CharField(max_length=500)
+    status = models.PositiveSmallIntegerField(default=0)
+    # The response body as sent (text, so that a replay is byte-for-byte the same).
+    response = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["api_key", "key"], name="idempotency_unique_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path} ({self.key})"

@@ -12,6 +12,7 @@ import secrets
 
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from agentbuilder import policy
 from agentbuilder.actors import Actor
@@ -334,3 +335,18 @@ def api_key_create(
         api_key._change_reason = "apikeys.create: " + name
     api_key.save()
     return api_key, raw_key
+
+
+@transaction.atomic
+def api_key_revoke(*, actor: Actor, api_key: ApiKey) -> ApiKey:
+    """Revoke a key at once: the next request with it gets 401. The record stays (it names
+    the deployments the key made); revoking a revoked key changes nothing."""
+    if not policy.may(actor.role, "apikeys.manage"):
+        raise NotAllowed(policy.why_not("apikeys.manage"))
+    api_key = ApiKey.objects.select_for_update().get(pk=api_key.pk)
+    if api_key.revoked_at is not None:
+        return api_key
+    api_key.revoked_at = timezone.now()
+    track(api_key, actor=actor, action="apikeys.revoke", detail=api_key.name)
+    api_key.save()
+    return api_key

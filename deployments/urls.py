@@ -1,11 +1,16 @@
 from django.urls import path
 
-from deployments import views
+from deployments import api_key_views, views
 
 app_name = "deployments"
 
 urlpatterns = [
     path("deployments/", views.deployments_index, name="index"),
     path("numbers/", views.numbers_index, name="numbers"),
-    path("api-keys/", views.api_keys_index, name="api_keys"),
+    path("api-keys/", api_key_views.api_keys_index, name="api_keys"),
+    path(
+        "api-keys/<int:key_id>/revoke/",
+        api_key_views.api_key_revoke_view,
+        name="api_key_revoke",
+    ),
 ]
