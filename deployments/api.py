@@ -57,7 +57,7 @@ from deployments.services import (
     deployment_rollback,
     deployment_undeploy,
 )
-from versions.compare import diff_documents
+from versions.compare import comparison_json
 from versions.models import Version
 from versions.selectors import resolve_ref
 
@@ -642,17 +642,5 @@ def compare(
 ):
     """What changed from one side to the other, as the compare pages show it."""
     agent = get_agent_for_key(request, agentId)
-    old, new = resolve_ref(agent, from_), resolve_ref(agent, to)
-    return {
-        "from": _compare_side(old),
-        "to": _compare_side(new),
-        "diff": diff_documents(old.document, new.document).to_json(),
-    }
-
-
-def _compare_side(side) -> dict[str, Any]:
-    return {
-        "ref": side.ref,
-        "label": side.label,
-        "versionNumber": side.version.number if side.version else None,
-    }
+    # The same JSON as the dashboard's compare.json: one diff function, one shape.
+    return comparison_json(resolve_ref(agent, from_), resolve_ref(agent, to))

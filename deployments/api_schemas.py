@@ -184,10 +184,17 @@ class VersionDetailOut(VersionOut):
     document: dict[str, Any]
 
 
+class CompareVersion(Schema):
+    id: str
+    number: int
+    name: str
+
+
 class CompareSide(Schema):
     ref: str
     label: str
-    versionNumber: int | None
+    nothingDeployed: bool
+    version: CompareVersion | None
 
 
 class CompareOut(Schema):

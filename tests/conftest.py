@@ -40,6 +40,13 @@ def _postgres_only(django_db_blocker):
         )
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """The cast sets four passwords per test; the production hasher would make that the
+    slowest part of the suite. (Hashing itself is Django's, and not under test here.)"""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 class Cast:
     def __init__(self):
         self.workspace = workspace_create(name="Demo", slug="demo")

@@ -5,13 +5,6 @@ import pytest
 from deployments.services import api_key_create
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """The cast sets four passwords per test; the default hasher makes that the slowest
-    part of these API tests."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def api_key_for(cast):
     """api_key_for("ops") -> the raw key of a new key with that role in the cast's workspace."""

@@ -154,7 +154,10 @@ def test_it_compares_two_sides(cast, agent, key, call):
     response = call("get", url(agent, "/compare?from=sandbox&to=draft"), key)
     assert response.status_code == 200
     body = response.json()
-    assert body["from"] == {"ref": "sandbox", "label": "Sandbox (V1)", "versionNumber": 1}
+    assert body["from"]["ref"] == "sandbox"
+    assert body["from"]["label"] == "Sandbox (V1)"
+    assert body["from"]["version"]["number"] == 1
+    assert body["from"]["nothingDeployed"] is False
     assert body["to"]["ref"] == "draft"
     assert isinstance(body["diff"], dict) and body["diff"]
 
