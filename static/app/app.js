@@ -109,3 +109,28 @@
     });
   });
 })();
+
+// --- Deployments pipeline (issue 4) ---------------------------------------------------
+// A server response can ask for a dialog to be open (e.g. a confirmation that came back
+// with a field error): <dialog data-open-on-load> is reopened as a modal after page load
+// and after every htmx swap. Items marked aria-disabled="true" stay focusable (so their
+// reason can be read on focus) but must not act.
+(function () {
+  "use strict";
+
+  function openRequestedDialogs() {
+    document.querySelectorAll("dialog[data-open-on-load]").forEach(function (dialog) {
+      dialog.removeAttribute("data-open-on-load");
+      if (dialog.open) dialog.close();
+      dialog.showModal();
+    });
+  }
+
+  document.addEventListener("click", function (event) {
+    var item = event.target.closest && event.target.closest("[aria-disabled='true']");
+    if (item) { event.preventDefault(); event.stopPropagation(); }
+  }, true);
+
+  document.addEventListener("DOMContentLoaded", openRequestedDialogs);
+  document.addEventListener("htmx:afterSettle", openRequestedDialogs);
+})();
