@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from agentbuilder.access import actor_for, member_required
 from agentbuilder.errors import InvalidInput, NotAllowed, RuleViolation
@@ -75,13 +76,17 @@ def _tab_url(agent_id, tab_name: str) -> str:
 
 
 @require_GET
+@vary_on_headers("HX-Request")
 @member_required
 def agent_deployments(request, agent_id):
-    """One agent's deployments; `?tab=` picks the environment, `?page=` the page."""
+    """One agent's deployments; `?tab=` picks the environment, `?page=` the page.
+
+    htmx tab switches get the `tab` partial; a history restore (Back after the cache was
+    evicted) needs the whole page, as does a boosted request."""
     agent = _get_agent_for_member(request, agent_id)
     tab_name = parse_tab(request.GET.get("tab"))
     context = _page_context(request, agent, tab_name, page_number=request.GET.get("page"))
-    if request.htmx and not request.htmx.boosted:
+    if request.htmx and not request.htmx.boosted and not request.htmx.history_restore_request:
         return render(request, f"{AGENT_PAGE}#tab", context)
     return render(request, AGENT_PAGE, context)
 

@@ -259,3 +259,17 @@ def test_the_index_renders_in_a_constant_number_of_queries(client_for, cast):
     for n in range(3, 8):
         publish_new(cast, cast.agent(f"Agent {n}"), "x")
     assert count_queries(client, reverse("deployments:index")) == three
+
+
+def test_it_varies_on_hx_request_and_restores_history_with_the_full_page(client_for, agent):
+    client = client_for("builder")
+    response = client.get(page_url(agent, "live"), headers=HTMX_HEADERS)
+    assert "HX-Request" in response["Vary"]
+    restore = client.get(
+        page_url(agent, "live"),
+        headers={**HTMX_HEADERS, "HX-History-Restore-Request": "true"},
+    )
+    assert b"<html" in restore.content
+
+
+HTMX_HEADERS = {"HX-Request": "true"}
