@@ -9,14 +9,15 @@ error next to its field.
 """
 
 from collections.abc import Callable
+from functools import wraps
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from agentbuilder.access import actor_for, member_required
@@ -137,19 +138,34 @@ def _perform(request, agent_id, tab_name: str, dialog_id: str, action: Callable[
     return _respond_after_action(request, agent_id, tab_name)
 
 
-def _get_deployment(agent_id, deployment_id, request) -> Deployment:
-    agent = get_object_or_404(Agent, pk=agent_id, workspace=request.workspace)
+def agent_action(view):
+    """A POST-only action on an agent of the member's workspace. The agent is looked up
+    before the method is checked, so another workspace's agent is a 404 whatever the method
+    (as tests/agentbuilder/test_isolation.py expects of every agent URL)."""
+
+    @member_required
+    @wraps(view)
+    def wrapper(request, agent_id, **kwargs):
+        agent = get_object_or_404(Agent, pk=agent_id, workspace=request.workspace)
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        return view(request, agent, **kwargs)
+
+    return wrapper
+
+
+def _get_deployment(agent: Agent, deployment_id) -> Deployment:
     return get_object_or_404(
         Deployment.objects.select_related("agent", "version"), pk=deployment_id, agent=agent
     )
 
 
-@require_POST
-@member_required
-def promote(request, agent_id, deployment_id):
+@agent_action
+def promote(request, agent, deployment_id):
     """Promote a deployment to `target` (the next environment when absent). Live needs the
     dialog's checkbox, `confirm`."""
-    deployment = _get_deployment(agent_id, deployment_id, request)
+    agent_id = agent.pk
+    deployment = _get_deployment(agent, deployment_id)
     target = request.POST.get("target") or None
     tab_name = parse_tab(request.POST.get("tab") or deployment.environment)
     dialog_id = f"promote-{target or 'next'}-{deployment.pk}"
@@ -167,11 +183,11 @@ def promote(request, agent_id, deployment_id):
     return _perform(request, agent_id, tab_name, dialog_id, action)
 
 
-@require_POST
-@member_required
-def rollback(request, agent_id, deployment_id):
+@agent_action
+def rollback(request, agent, deployment_id):
     """Roll the deployment's environment back (see deployment_rollback for which version)."""
-    deployment = _get_deployment(agent_id, deployment_id, request)
+    agent_id = agent.pk
+    deployment = _get_deployment(agent, deployment_id)
     tab_name = parse_tab(request.POST.get("tab") or deployment.environment)
 
     def action() -> str:
@@ -186,11 +202,10 @@ def rollback(request, agent_id, deployment_id):
     return _perform(request, agent_id, tab_name, f"rollback-{deployment.pk}", action)
 
 
-@require_POST
-@member_required
-def undeploy(request, agent_id):
+@agent_action
+def undeploy(request, agent):
     """Take an environment (Live from the page) offline."""
-    agent = get_object_or_404(Agent, pk=agent_id, workspace=request.workspace)
+    agent_id = agent.pk
     environment = request.POST.get("environment") or EnvironmentName.LIVE
     tab_name = parse_tab(request.POST.get("tab") or environment)
 
