@@ -34,7 +34,7 @@ def environment_deployments(agent: Agent, environment: str) -> QuerySet[Deployme
     """`agent`'s records in `environment`, newest first, with what a row shows joined."""
     return (
         Deployment.objects.filter(agent=agent, environment=environment)
-        .select_related("version", "created_by", "source")
+        .select_related("version", "created_by", "source", "previous_active__version")
         .order_by("-sequence")
     )
 

@@ -27,9 +27,12 @@ def agent(cast):
     return cast.agent("Bella Tavola")
 
 
-def open_deployments(page, live_server, agent):
+def open_deployments(page, live_server, agent, screenshot=None):
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Deployments").click()
     expect(page.get_by_role("heading", name="Deployments")).to_be_visible()
+    expect(page.get_by_test_id("deployments-agent")).to_contain_text(agent.name)
+    if screenshot:
+        screenshot(page, "deployments-index")
     page.get_by_role("link", name=agent.name).click()
     expect(page.get_by_role("heading", name=agent.name)).to_be_visible()
 
@@ -51,7 +54,7 @@ def test_builder_publishes_and_promotes_to_pre_release(
     edit_and_publish(cast, agent, "Welcome to Bella Tavola.", "First menu")
     edit_and_publish(cast, agent, "Welcome! Ask about the specials.", "Specials")
     login(page, "builder")
-    open_deployments(page, live_server, agent)
+    open_deployments(page, live_server, agent, screenshot)
 
     tab = page.get_by_test_id("tab-sandbox")
     expect(tab.get_by_test_id("deployment-row")).to_have_count(2)
@@ -160,6 +163,7 @@ def test_ops_promotes_to_live_rolls_back_and_undeploys(
     open_menu(page, 2).get_by_role("menuitem", name="Rollback").click()
     dialog = page.get_by_role("dialog", name="Roll back Live")
     expect(dialog).to_be_visible()
+    expect(dialog).to_contain_text("Live returns to V1 First menu, the version active before V2.")
     dialog.get_by_label("Message").fill("Specials confuse callers")
     screenshot(page, "deployments-rollback-dialog")
     dialog.get_by_role("button", name="Rollback").click()
