@@ -131,6 +131,20 @@
     if (item) { event.preventDefault(); event.stopPropagation(); }
   }, true);
 
+  // After an action swapped the Deployments tab in, keep keyboard users in place: focus the
+  // refreshed tab panel (unless a dialog was reopened with an error, which takes focus).
+  function focusRefreshedTab(event) {
+    var target = event.detail && event.detail.target;
+    var config = event.detail && event.detail.requestConfig;
+    if (!target || target.id !== "deployments-tab" || !config || config.verb !== "post") return;
+    if (document.querySelector("dialog[open]")) return;
+    var panel = document.getElementById("tab-panel");
+    if (panel) panel.focus();
+  }
+
   document.addEventListener("DOMContentLoaded", openRequestedDialogs);
-  document.addEventListener("htmx:afterSettle", openRequestedDialogs);
+  document.addEventListener("htmx:afterSettle", function (event) {
+    openRequestedDialogs();
+    focusRefreshedTab(event);
+  });
 })();

@@ -81,6 +81,7 @@ def test_builder_publishes_and_promotes_to_pre_release(
     dialog.get_by_role("button", name="Promote").click()
 
     expect(page.locator("#toasts")).to_contain_text("V2 promoted to Pre-release.")
+    expect(page.locator("#tab-panel")).to_be_focused()
     expect(page.get_by_test_id("env-version-pre-release")).to_have_text("V2")
     expect(dialog).to_have_count(0)
 
