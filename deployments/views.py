@@ -101,7 +101,14 @@ def _respond_after_action(request, agent_id, tab_name: str, *, open_dialog="", e
         return redirect(_tab_url(agent_id, tab_name))
     # Re-read after the action so the strip and the tab show the new pointers.
     agent = _get_agent_for_member(request, agent_id)
-    context = _page_context(request, agent, tab_name, open_dialog=open_dialog, errors=errors)
+    context = _page_context(
+        request,
+        agent,
+        tab_name,
+        open_dialog=open_dialog,
+        errors=errors,
+        posted_message=request.POST.get("message", "") if open_dialog else "",
+    )
     if not request.htmx:
         return render(request, AGENT_PAGE, context, status=422)
     html = render_to_string(f"{AGENT_PAGE}#tab", context, request)

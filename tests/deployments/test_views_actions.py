@@ -199,6 +199,7 @@ def test_it_reopens_the_dialog_when_the_message_is_too_long(client_for, agent, p
         f'<p class="field-error" id="{dialog_id}-message-error">Use at most 2,000 characters.'
         in html
     )
+    assert ">" + "x" * 2001 + "</textarea>" in html
 
 
 def test_ops_rolls_back(client_for, cast, agent, pipeline):

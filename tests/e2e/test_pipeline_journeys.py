@@ -201,3 +201,27 @@ def test_builder_does_not_see_promote_to_live(page, live_server, login, cast, ag
     undeploy = page.get_by_role("button", name="Undeploy")
     expect(undeploy).to_have_attribute("aria-disabled", "true")
     expect(undeploy).to_have_accessible_description("Only ops and admins can do this.")
+
+
+def test_the_server_refuses_an_unconfirmed_promotion_and_reopens_the_dialog(
+    page, live_server, login, screenshot, cast, agent
+):
+    v1 = edit_and_publish(cast, agent, "one", "First")
+    deployment_promote(actor=cast.builder, deployment=v1)
+    login(page, "ops")
+    page.goto(f"{live_server.url}/agents/{agent.pk}/deployments/?tab=pre-release")
+    open_menu(page, 1).get_by_role("menuitem", name="Promote to Live").click()
+    dialog = page.get_by_role("dialog", name="Promote version live")
+    promote = dialog.get_by_role("button", name="Promote")
+    expect(promote).to_be_disabled()
+    # Bypass the disabled button, as a crafted request would: the server still refuses.
+    promote.evaluate("button => { button.disabled = false; }")
+    dialog.get_by_label("Message").fill("Friday release")
+    promote.click()
+    dialog = page.get_by_role("dialog", name="Promote version live")
+    expect(dialog).to_be_visible()
+    expect(dialog.get_by_label("Message")).to_have_value("Friday release")
+    expect(dialog).to_contain_text("Promoting to Live needs confirmation")
+    expect(page.locator("#toasts")).to_contain_text("Promoting to Live needs confirmation")
+    expect(page.get_by_test_id("env-version-live")).to_have_text("Nothing deployed")
+    screenshot(page, "deployments-promote-to-live-refused")
