@@ -6,6 +6,18 @@ app_name = "deployments"
 
 urlpatterns = [
     path("deployments/", views.deployments_index, name="index"),
+    path("agents/<uuid:agent_id>/deployments/", views.agent_deployments, name="agent"),
+    path(
+        "agents/<uuid:agent_id>/deployments/<uuid:deployment_id>/promote/",
+        views.promote,
+        name="promote",
+    ),
+    path(
+        "agents/<uuid:agent_id>/deployments/<uuid:deployment_id>/rollback/",
+        views.rollback,
+        name="rollback",
+    ),
+    path("agents/<uuid:agent_id>/deployments/undeploy/", views.undeploy, name="undeploy"),
     path("numbers/", views.numbers_index, name="numbers"),
     path("api-keys/", api_key_views.api_keys_index, name="api_keys"),
     path(

@@ -109,3 +109,42 @@
     });
   });
 })();
+
+// --- Deployments pipeline (issue 4) ---------------------------------------------------
+// A server response can ask for a dialog to be open (e.g. a confirmation that came back
+// with a field error): <dialog data-open-on-load> is reopened as a modal after page load
+// and after every htmx swap. Items marked aria-disabled="true" stay focusable (so their
+// reason can be read on focus) but must not act.
+(function () {
+  "use strict";
+
+  function openRequestedDialogs() {
+    document.querySelectorAll("dialog[data-open-on-load]").forEach(function (dialog) {
+      dialog.removeAttribute("data-open-on-load");
+      if (dialog.open) dialog.close();
+      dialog.showModal();
+    });
+  }
+
+  document.addEventListener("click", function (event) {
+    var item = event.target.closest && event.target.closest("[aria-disabled='true']");
+    if (item) { event.preventDefault(); event.stopPropagation(); }
+  }, true);
+
+  // After an action swapped the Deployments tab in, keep keyboard users in place: focus the
+  // refreshed tab panel (unless a dialog was reopened with an error, which takes focus).
+  function focusRefreshedTab(event) {
+    var target = event.detail && event.detail.target;
+    var config = event.detail && event.detail.requestConfig;
+    if (!target || target.id !== "deployments-tab" || !config || config.verb !== "post") return;
+    if (document.querySelector("dialog[open]")) return;
+    var panel = document.getElementById("tab-panel");
+    if (panel) panel.focus();
+  }
+
+  document.addEventListener("DOMContentLoaded", openRequestedDialogs);
+  document.addEventListener("htmx:afterSettle", function (event) {
+    openRequestedDialogs();
+    focusRefreshedTab(event);
+  });
+})();
