@@ -62,6 +62,8 @@ class DeploymentRow:
     is_active: bool
     actor: str
     actions: list[RowAction] = field(default_factory=list)
+    # What Compare sets this row's version against (a versions.selectors ref), or None.
+    compare_from: str | None = None
 
     @property
     def is_undeploy(self) -> bool:
@@ -152,7 +154,22 @@ def deployment_row(
         is_active=is_active,
         actor=actor_label(deployment.created_by),
         actions=actions,
+        compare_from=_compare_from(deployment, active_ids),
     )
+
+
+def _compare_from(deployment: Deployment, active_ids: dict[str, object]) -> str | None:
+    """Compare shows what promoting this row would change: its version against the next
+    environment that has something deployed (usually the next one). With nothing deployed
+    downstream, or on Live, it compares against the version before it instead."""
+    if deployment.action == DeploymentAction.UNDEPLOY:
+        return None
+    index = ENVIRONMENT_ORDER.index(deployment.environment)
+    for environment in ENVIRONMENT_ORDER[index + 1 :]:
+        if active_ids.get(environment):
+            return environment.value
+    number = deployment.version.number
+    return f"v{number - 1}" if number > 1 else None
 
 
 @dataclass(frozen=True)

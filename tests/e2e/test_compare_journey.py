@@ -160,3 +160,32 @@ def test_compare_shows_function_items_and_flow_json(page, live_server, login, sc
     expect(page.locator(".compare-item-added")).to_contain_text("billing-api")
     expect(page.locator("#section-flows .dl.ch ins")).to_have_text("What is your account ")
     screenshot(page, "compare-functions-and-flows")
+
+
+def test_ops_compares_a_sandbox_version_with_live_from_the_deployments_page(
+    page, live_server, login, screenshot, cast
+):
+    agent = set_up_sandbox_ahead_of_live(cast)
+    login(page, "ops")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Deployments").click()
+    page.get_by_role("link", name=agent.name).click()
+    sandbox_v2 = page.locator('tr[data-testid="deployment-row"][data-version="2"]').first
+    sandbox_v2.locator("summary").click()
+    # Pre-release has nothing deployed, so Compare sets V2 against Live, the next
+    # environment downstream that has a version.
+    sandbox_v2.get_by_role("menuitem", name="Compare").click()
+
+    expect(page).to_have_url(re.compile(r"/compare/\?from=live&to=v2"))
+    expect(page.get_by_test_id("compare-summary")).to_contain_text("Live (V1)")
+    changed = page.locator(".diff .dl.ch").first
+    expect(changed.locator(".lt.old")).to_have_text("Ask for the caller's name.")
+    expect(changed.locator(".lt.new")).to_have_text("Ask for the caller's full name.")
+    expect(changed.locator("ins")).to_have_text("full ")
+    screenshot(page, "compare-from-deployments")
+
+    page.get_by_role("link", name="Swap").click()
+    expect(page).to_have_url(re.compile(r"from=v2&to=live"))
+    expect(page.locator(".diff .dl.ch").first.locator("del")).to_have_text("full ")
+    fold = page.locator("details.diff-fold").first
+    fold.get_by_text(re.compile(r"Show \d+ unchanged lines")).click()
+    expect(fold.locator(".dl").first).to_be_visible()
