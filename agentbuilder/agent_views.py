@@ -191,7 +191,10 @@ def build_section(
             elif item_form is KnowledgeBaseForm:
                 initial.update(top_k=5, min_score=0.5)
             section.add_form = _item_form(
-                item_form, initial=initial, auto_id=f"new_{kind}_%s", connection_keys=connection_keys
+                item_form,
+                initial=initial,
+                auto_id=f"new_{kind}_%s",
+                connection_keys=connection_keys,
             )
     return section
 
@@ -228,7 +231,9 @@ def _section_response(
 ):
     if not request.htmx:
         if saved:
-            return redirect(f"{reverse('agentbuilder:agent_detail', args=[agent.pk])}#section-{key}")
+            return redirect(
+                f"{reverse('agentbuilder:agent_detail', args=[agent.pk])}#section-{key}"
+            )
         agent = _agent_with_status(request, agent.pk)
         return render(request, TEMPLATE, _page_context(agent, bound_key=key, bound=bound))
     section = build_section(agent, key, connection_keys=_connection_keys(agent), bound=bound)

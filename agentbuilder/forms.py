@@ -312,7 +312,9 @@ class FunctionForm(ItemForm):
             "name": data["name"],
             "description": data["description"],
             "parameters": data["parameters"],
-            "endpoint": None if is_code else {"method": data["method"] or "POST", "url": data["url"]},
+            "endpoint": None
+            if is_code
+            else {"method": data["method"] or "POST", "url": data["url"]},
             "code": data["code"] if is_code else None,
             "connection": data["connection"] or None,
         }
@@ -390,7 +392,11 @@ class FlowForm(ItemForm):
             return f"{rest}: {message}" if rest else message
         index, rest = int(match.group(1)), match.group(2)
         steps = (self.cleaned_data.get("definition") or {}).get("steps") or []
-        step_id = steps[index].get("id") if index < len(steps) and isinstance(steps[index], dict) else None
+        step_id = (
+            steps[index].get("id")
+            if index < len(steps) and isinstance(steps[index], dict)
+            else None
+        )
         where = f"Step {index + 1}" + (f' ("{step_id}")' if step_id else "")
         return f"{where}, {rest}: {message}" if rest else f"{where}: {message}"
 
@@ -406,7 +412,10 @@ class AnalysisFieldForm(ItemForm):
 
 class PublishForm(forms.Form):
     name = forms.CharField(
-        label="Version name", max_length=120, required=False, help_text="For example “Added booking tool”."
+        label="Version name",
+        max_length=120,
+        required=False,
+        help_text="For example “Added booking tool”.",
     )
     description = forms.CharField(
         required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})

@@ -149,13 +149,17 @@ def _history_querysets(workspace, agent_id=None):
     no_text = Value("", output_field=CharField())
 
     def shape(queryset, kind, *, agent_ref, number_ref, environment_ref, subject):
-        return queryset.annotate(
-            kind=Value(kind, output_field=CharField()),
-            agent_ref=agent_ref,
-            number_ref=number_ref,
-            environment_ref=environment_ref,
-            subject=subject,
-        ).order_by().values(*HISTORY_COLUMNS)
+        return (
+            queryset.annotate(
+                kind=Value(kind, output_field=CharField()),
+                agent_ref=agent_ref,
+                number_ref=number_ref,
+                environment_ref=environment_ref,
+                subject=subject,
+            )
+            .order_by()
+            .values(*HISTORY_COLUMNS)
+        )
 
     querysets = [
         shape(
@@ -167,9 +171,7 @@ def _history_querysets(workspace, agent_id=None):
             subject=Cast("name", CharField()),
         ),
         shape(
-            Version.history.filter(
-                agent_id__in=[agent_id] if agent_id else agents
-            ),
+            Version.history.filter(agent_id__in=[agent_id] if agent_id else agents),
             "version",
             agent_ref=F("agent_id"),
             number_ref=F("number"),
@@ -177,9 +179,7 @@ def _history_querysets(workspace, agent_id=None):
             subject=Cast("name", CharField()),
         ),
         shape(
-            Deployment.history.filter(
-                agent_id__in=[agent_id] if agent_id else agents
-            ),
+            Deployment.history.filter(agent_id__in=[agent_id] if agent_id else agents),
             "deployment",
             agent_ref=F("agent_id"),
             number_ref=F("version__number"),
@@ -240,9 +240,9 @@ def project_history(request):
     agent_choices = list(Agent.objects.filter(workspace=request.workspace).values("pk", "name"))
     if agent_filter and agent_filter not in {str(a["pk"]) for a in agent_choices}:
         raise Http404("No such agent.")
-    page = Paginator(
-        history_entries(request.workspace, agent_filter), HISTORY_PAGE_SIZE
-    ).get_page(request.GET.get("page"))
+    page = Paginator(history_entries(request.workspace, agent_filter), HISTORY_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     rows = list(page.object_list)
     users = get_user_model().objects.in_bulk({row["history_user_id"] for row in rows} - {None})
     agent_names = {a["pk"]: a["name"] for a in agent_choices}

@@ -36,7 +36,7 @@ def banner_context(
         "show_banner": has_changes,
         "summary": summary,
         "oob": oob,
-        "publish_form": publish_form or PublishForm(),
+        "publish_form": publish_form or PublishForm(auto_id=f"publish_{agent.pk}_%s"),
     }
 
 

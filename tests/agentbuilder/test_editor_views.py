@@ -75,9 +75,7 @@ def test_it_renders_the_editor_with_a_constant_number_of_queries(
     small = cast.agent("Small")
     big_doc = {
         **RESTAURANT,
-        "variables": [
-            {"id": f"var_{i:06d}", "name": f"v{i}", "type": "string"} for i in range(60)
-        ],
+        "variables": [{"id": f"var_{i:06d}", "name": f"v{i}", "type": "string"} for i in range(60)],
     }
     big = cast.agent("Big", document=big_doc)
     client = client_for("builder")
@@ -156,7 +154,9 @@ def test_it_shows_a_schema_error_next_to_its_field_and_changes_nothing(client_fo
     assert 'id="model_temperature_error"' in body
     assert "less than or equal to 2" in body
     assert 'aria-invalid="true"' in body
-    assert "hx-swap-oob" not in body.replace('id="toasts" class="toasts" aria-live="polite" hx-swap-oob="true"', "")
+    assert "hx-swap-oob" not in body.replace(
+        'id="toasts" class="toasts" aria-live="polite" hx-swap-oob="true"', ""
+    )
     assert reload(agent).draft_revision == agent.draft_revision
     assert Agent.history.filter(id=agent.pk).count() == 1
 
@@ -296,7 +296,7 @@ def test_it_shows_bad_parameters_json_next_to_the_field(client_for, agent):
     body = response.content.decode()
     assert 'id="new_functions_parameters_error"' in body
     assert "not valid JSON" in body
-    assert "<details class=\"item-add\" open>" in body
+    assert '<details class="item-add" open>' in body
     assert reload(agent).draft_revision == agent.draft_revision
 
 
