@@ -245,6 +245,12 @@ def _section_response(
             )
         )
         parts.append(render_to_string(f"{TEMPLATE}#revision_oob", {"agent": agent}, request))
+        status = agent_status(_agent_with_status(request, agent.pk))
+        parts.append(
+            render_to_string(
+                "agentbuilder/partials/env_strip.html", {"status": status, "oob": True}, request
+            )
+        )
     parts.append(render_to_string("partials/toasts_oob.html", {}, request))
     return HttpResponse("".join(parts))
 

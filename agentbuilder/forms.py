@@ -17,6 +17,16 @@ from django import forms
 
 from agentbuilder import config
 
+
+class FloatField(forms.FloatField):
+    """A float field that never yields -0.0: PostgreSQL's jsonb stores -0.0 as 0, so a
+    document holding it would no longer match its own hash once read back."""
+
+    def to_python(self, value):
+        number = super().to_python(value)
+        return None if number is None else number + 0.0
+
+
 JSON_TEXTAREA = forms.Textarea(attrs={"class": "code", "rows": 10, "spellcheck": "false"})
 
 
@@ -90,7 +100,7 @@ class LanguageModelForm(SectionForm):
 
     provider = forms.ChoiceField(label="LLM provider", choices=_choices(config.LLM_PROVIDERS))
     model = forms.CharField(max_length=100)
-    temperature = forms.FloatField(help_text="0 to 2.")
+    temperature = FloatField(help_text="0 to 2.")
     max_tokens = forms.IntegerField(help_text="1 to 32,000.")
 
 
@@ -113,7 +123,7 @@ class TimingForm(SectionForm):
         "inactivity_message": "inactivityMessage",
     }
 
-    vad_sensitivity = forms.FloatField(label="VAD sensitivity", help_text="0 to 1.")
+    vad_sensitivity = FloatField(label="VAD sensitivity", help_text="0 to 1.")
     allow_interruptions = forms.BooleanField(required=False)
     interruption_threshold_ms = forms.IntegerField(label="Interruption threshold (ms)")
     silence_timeout_ms = forms.IntegerField(label="Silence timeout (ms)")
@@ -126,7 +136,7 @@ class BackgroundSoundForm(SectionForm):
     keys = {"sound": "sound", "volume": "volume"}
 
     sound = forms.ChoiceField(choices=_choices(config.BACKGROUND_SOUNDS))
-    volume = forms.FloatField(help_text="0 to 1.")
+    volume = FloatField(help_text="0 to 1.")
 
 
 class CallAnalysisForm(SectionForm):
@@ -222,7 +232,7 @@ class KnowledgeBaseForm(ItemForm):
 
     name = forms.CharField(max_length=64, help_text="Letters, digits and underscores.")
     top_k = forms.IntegerField(label="Top K", help_text="How many passages to retrieve (1-50).")
-    min_score = forms.FloatField(label="Minimum score", help_text="0 to 1.")
+    min_score = FloatField(label="Minimum score", help_text="0 to 1.")
 
     @classmethod
     def initial_from(cls, item):
@@ -348,7 +358,8 @@ class VariableForm(ItemForm):
             except ValueError:
                 self.add_error("default", "Enter a number.")
             else:
-                data["default"] = int(number) if number.is_integer() and "." not in raw else number
+                is_int = number.is_integer() and "." not in raw
+                data["default"] = int(number) if is_int else number + 0.0
         elif data.get("type") == "boolean":
             if raw.lower() not in ("true", "false"):
                 self.add_error("default", "Enter true or false.")

@@ -251,6 +251,8 @@ def project_history(request):
         action, detail = split_reason(row["history_change_reason"])
         if not action:
             action = FALLBACK_ACTIONS.get((row["kind"], row["history_type"]), "")
+        if row["kind"] == "version":
+            detail = row["subject"]  # the version's name; the number is the link
         entries.append(
             {
                 **row,

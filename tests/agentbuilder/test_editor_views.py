@@ -480,3 +480,19 @@ def test_it_changes_a_function_to_code(client_for, agent):
     functions = {f["id"]: f for f in reload(agent).draft_document["functions"]}
     assert functions["fn_avail01"]["code"] == "return {}"
     assert functions["fn_avail01"]["endpoint"] is None
+
+
+def test_it_stores_minus_zero_as_zero_so_the_hash_survives_postgres(client_for, agent):
+    from agentbuilder.config import document_sha256
+
+    data = {
+        "base_revision": agent.draft_revision,
+        "provider": "openai",
+        "model": "gpt-4o",
+        "temperature": "-0",
+        "max_tokens": "100",
+    }
+    client_for("builder").post(section_url(agent, "model"), data, **HTMX)
+    saved = reload(agent)
+    assert saved.draft_document["model"]["temperature"] == 0
+    assert document_sha256(saved.draft_document) == saved.draft_sha256

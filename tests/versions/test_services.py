@@ -47,9 +47,12 @@ def test_the_database_rejects_raw_update_and_delete(cast, sql):
     assert connection.vendor == "postgresql"
     agent = cast.agent()
     version, _ = version_publish(actor=cast.builder, agent=agent, name="One")
-    with pytest.raises(DatabaseError, match="immutable"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [version.pk])
+    with (
+        pytest.raises(DatabaseError, match="immutable"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(sql, [version.pk])
     stored = Version.objects.get(pk=version.pk)
     assert stored.name == "One"
     assert stored.document == agent.draft_document
