@@ -134,6 +134,7 @@ HISTORY_COLUMNS = (
     "number_ref",
     "environment_ref",
     "subject",
+    "user_ref",
 )
 
 
@@ -144,11 +145,15 @@ def _history_querysets(workspace, agent_id=None):
     from deployments.models import ApiKey, Deployment
 
     agents = Agent.objects.filter(workspace=workspace).values("pk")
-    no_agent = Value(None, output_field=UUIDField())
-    no_number = Value(None, output_field=IntegerField())
+    # Typed NULLs: PostgreSQL resolves UNION column types pairwise, and untyped NULLs in the
+    # first branches would make a column text.
+    no_agent = Cast(Value(None), UUIDField())
+    no_number = Cast(Value(None), IntegerField())
     no_text = Value("", output_field=CharField())
 
-    def shape(queryset, kind, *, agent_ref, number_ref, environment_ref, subject):
+    no_user = Cast(Value(None), IntegerField())
+
+    def shape(queryset, kind, *, agent_ref, number_ref, environment_ref, subject, user_ref=None):
         return (
             queryset.annotate(
                 kind=Value(kind, output_field=CharField()),
@@ -156,6 +161,7 @@ def _history_querysets(workspace, agent_id=None):
                 number_ref=number_ref,
                 environment_ref=environment_ref,
                 subject=subject,
+                user_ref=user_ref if user_ref is not None else no_user,
             )
             .order_by()
             .values(*HISTORY_COLUMNS)
@@ -196,6 +202,7 @@ def _history_querysets(workspace, agent_id=None):
                 number_ref=no_number,
                 environment_ref=no_text,
                 subject=Cast("role", CharField()),
+                user_ref=F("user_id"),
             ),
             shape(
                 ApiKey.history.filter(workspace=workspace),
@@ -244,7 +251,8 @@ def project_history(request):
         request.GET.get("page")
     )
     rows = list(page.object_list)
-    users = get_user_model().objects.in_bulk({row["history_user_id"] for row in rows} - {None})
+    user_ids = {row["history_user_id"] for row in rows} | {row["user_ref"] for row in rows}
+    users = get_user_model().objects.in_bulk(user_ids - {None})
     agent_names = {a["pk"]: a["name"] for a in agent_choices}
     entries = []
     for row in rows:
@@ -253,6 +261,9 @@ def project_history(request):
             action = FALLBACK_ACTIONS.get((row["kind"], row["history_type"]), "")
         if row["kind"] == "version":
             detail = row["subject"]  # the version's name; the number is the link
+        elif row["kind"] == "membership":
+            member = actor_label(users.get(row["user_ref"]))
+            detail = f"{member} as {row['subject']}" + (f" ({detail})" if detail else "")
         entries.append(
             {
                 **row,

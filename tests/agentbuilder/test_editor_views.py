@@ -496,3 +496,50 @@ def test_it_stores_minus_zero_as_zero_so_the_hash_survives_postgres(client_for, 
     saved = reload(agent)
     assert saved.draft_document["model"]["temperature"] == 0
     assert document_sha256(saved.draft_document) == saved.draft_sha256
+
+
+MUTATING = [
+    ("agentbuilder:section_save", ["behaviour"]),
+    ("agentbuilder:item_add", ["functions"]),
+    ("agentbuilder:item_save", ["functions", "fn_avail01"]),
+    ("agentbuilder:item_remove", ["functions", "fn_avail01"]),
+    ("agentbuilder:draft_discard", []),
+    ("agentbuilder:draft_publish", []),
+]
+
+
+@pytest.mark.parametrize(("name", "args"), MUTATING)
+def test_every_mutating_view_refuses_get(client_for, agent, name, args):
+    response = client_for("builder").get(reverse(name, args=[agent.pk, *args]))
+    assert response.status_code == 405
+
+
+@pytest.mark.parametrize(("name", "args"), MUTATING)
+def test_every_mutating_view_404s_for_another_workspace(client_for, cast, name, args):
+    theirs = cast.agent("Theirs", workspace=cast.other_workspace, document=RESTAURANT)
+    response = client_for("builder").post(
+        reverse(name, args=[theirs.pk, *args]), {"base_revision": 1, "name": "x"}, **HTMX
+    )
+    assert response.status_code == 404
+    assert reload(theirs).draft_revision == theirs.draft_revision
+    assert not theirs.versions.exists()
+
+
+@pytest.mark.parametrize(("name", "args"), MUTATING)
+def test_every_mutating_view_sends_anonymous_users_to_login(client, agent, name, args):
+    response = client.post(reverse(name, args=[agent.pk, *args]), {"base_revision": 1})
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+    assert reload(agent).draft_revision == agent.draft_revision
+
+
+def test_renaming_the_agent_updates_the_title_out_of_band(client_for, agent):
+    data = {
+        "base_revision": agent.draft_revision,
+        "name": "Bella Nuova",
+        "description": "",
+        "language": "en-GB",
+    }
+    response = client_for("builder").post(section_url(agent, "profile"), data, **HTMX)
+    assert '<h1 id="agent-title" hx-swap-oob="true">Bella Nuova</h1>' in response.content.decode()
+    assert reload(agent).name == "Bella Nuova"

@@ -228,3 +228,10 @@ def test_history_paginates_with_a_constant_number_of_queries(
     assert "Page 1 of 2" in response.content.decode()
     second = client.get(reverse("versions:history") + "?page=2").content.decode()
     assert "Agent created" in second  # the oldest entry is on the last page
+
+
+def test_history_names_the_member_and_role(client_for, cast):
+    response = client_for("admin").get(reverse("versions:history"))
+    body = response.content.decode()
+    assert "Member added" in body
+    assert "ops as ops" in body
