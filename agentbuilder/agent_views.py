@@ -8,15 +8,15 @@ full page, so the editor also works without JavaScript.
 """
 
 from dataclasses import dataclass, field
+from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from agentbuilder.access import actor_for, get_agent_for_member, member_required
@@ -220,6 +220,24 @@ def _page_context(agent: Agent, *, bound_key: str | None = None, bound: Bound | 
     return {"agent": agent, "status": agent_status(agent), "sections": sections, "nav": "agents"}
 
 
+def post_for_agent(view):
+    """A POST-only view of one agent, which it receives looked up in the member's workspace.
+
+    The lookup comes before the method check, so another workspace's agent is a 404 for
+    every method: a 405 would confirm that the agent exists.
+    """
+
+    @member_required
+    @wraps(view)
+    def wrapper(request, agent_id, *args, **kwargs):
+        agent = get_agent_for_member(request, agent_id)
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        return view(request, agent, *args, **kwargs)
+
+    return wrapper
+
+
 @member_required
 def agent_detail(request, agent_id):
     agent = _agent_with_status(request, agent_id)
@@ -286,13 +304,11 @@ def _save(request, agent: Agent, key: str, form, build, *, item_id=None, summary
     return _section_response(request, agent, key, bound=Bound(form, item_id))
 
 
-@require_POST
-@member_required
-def section_save(request, agent_id, section):
+@post_for_agent
+def section_save(request, agent, section):
     form_class = SECTION_FORMS.get(section)
     if form_class is None:
         raise Http404("No such section.")
-    agent = get_agent_for_member(request, agent_id)
     form = form_class(request.POST, auto_id=f"{section}_%s")
     title = SECTION_BY_KEY[section][1]
     return _save(
@@ -313,12 +329,10 @@ def _item_form_class(kind: str) -> type[ItemForm]:
     return form_class
 
 
-@require_POST
-@member_required
-def item_save(request, agent_id, kind, item_id=None):
+@post_for_agent
+def item_save(request, agent, kind, item_id=None):
     """Add an item to a list (no item_id) or change one."""
     form_class = _item_form_class(kind)
-    agent = get_agent_for_member(request, agent_id)
     items = {item["id"]: item for item in form_class.items_of(agent.draft_document)}
     if item_id is not None and item_id not in items:
         raise Http404("No such item.")
@@ -344,11 +358,9 @@ def item_save(request, agent_id, kind, item_id=None):
     )
 
 
-@require_POST
-@member_required
-def item_remove(request, agent_id, kind, item_id):
+@post_for_agent
+def item_remove(request, agent, kind, item_id):
     form_class = _item_form_class(kind)
-    agent = get_agent_for_member(request, agent_id)
     names = {item["id"]: item["name"] for item in form_class.items_of(agent.draft_document)}
     if item_id not in names:
         raise Http404("No such item.")
@@ -385,11 +397,9 @@ def back_to_page(request, agent: Agent):
     return redirect(target)
 
 
-@require_POST
-@member_required
-def draft_discard_view(request, agent_id):
+@post_for_agent
+def draft_discard_view(request, agent):
     """The banner's Delete: revert the draft to the latest published version."""
-    agent = get_agent_for_member(request, agent_id)
     try:
         agent = draft_discard(actor=actor_for(request), agent=agent)
     except ServiceError as error:
@@ -399,11 +409,9 @@ def draft_discard_view(request, agent_id):
     return back_to_page(request, agent)
 
 
-@require_POST
-@member_required
-def draft_publish(request, agent_id):
+@post_for_agent
+def draft_publish(request, agent):
     """The banner's Publish: a new version (unless the draft is unchanged) deployed to Sandbox."""
-    agent = get_agent_for_member(request, agent_id)
     form = PublishForm(request.POST, auto_id=f"publish_{agent.pk}_%s")
     if form.is_valid():
         name, description = form.cleaned_data["name"], form.cleaned_data["description"]

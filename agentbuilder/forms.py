@@ -274,8 +274,15 @@ class FunctionForm(ItemForm):
     )
     implementation = forms.ChoiceField(choices=IMPLEMENTATIONS, widget=forms.RadioSelect)
     method = forms.ChoiceField(choices=_choices(config.HTTP_METHODS), required=False)
-    url = forms.CharField(label="Endpoint URL", required=False, max_length=2000)
-    code = forms.CharField(required=False, strip=False, widget=JSON_TEXTAREA)
+    url = forms.CharField(
+        label="Endpoint URL",
+        required=False,
+        max_length=2000,
+        help_text="For HTTP endpoint functions only.",
+    )
+    code = forms.CharField(
+        required=False, strip=False, widget=JSON_TEXTAREA, help_text="For code functions only."
+    )
     connection = forms.ChoiceField(
         required=False, help_text="The workspace connection whose credentials the call uses."
     )

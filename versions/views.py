@@ -9,11 +9,11 @@ from django.db.models.functions import Cast
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from agentbuilder.access import actor_for, get_agent_for_member, member_required
 from agentbuilder.actors import actor_label
+from agentbuilder.agent_views import post_for_agent
 from agentbuilder.audit import label_for, split_reason
 from agentbuilder.errors import ServiceError
 from agentbuilder.forms import RevisionForm
@@ -96,12 +96,10 @@ def version_detail(request, agent_id, number):
     )
 
 
-@require_POST
-@member_required
-def version_restore_view(request, agent_id, number):
+@post_for_agent
+def version_restore_view(request, agent, number):
     """Restore: overwrite the draft with the version's document (refused if the draft moved
     on since the page was shown)."""
-    agent = get_agent_for_member(request, agent_id)
     version = get_object_or_404(Version.objects.defer("document"), agent=agent, number=number)
     history_url = reverse("versions:agent_versions", args=[agent.pk])
     form = RevisionForm(request.POST)
