@@ -1,6 +1,8 @@
 """Version history of an agent, a read-only version, restore, and the project history."""
 
 import json
+import re
+from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -43,6 +45,50 @@ DOCUMENT_SECTIONS = [
 ]
 
 
+LABELS = {
+    "ttsVoice": "TTS voice",
+    "sttProvider": "STT provider",
+    "vadSensitivity": "VAD sensitivity",
+    "provider": "LLM provider",
+}
+
+
+def _words(key: str) -> str:
+    """A document key as a label: silenceTimeoutMs -> "Silence timeout (ms)"."""
+    if key in LABELS:
+        return LABELS[key]
+    unit = next((u for u in ("Ms", "S") if key.endswith(u) and key[: -len(u)][-1:].islower()), "")
+    words = re.sub(r"(?<!^)([A-Z])", r" \1", key[: len(key) - len(unit)]).capitalize()
+    return f"{words} ({unit.lower()})" if unit else words
+
+
+def _as_json(value: Any) -> str:
+    return json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False)
+
+
+def readonly_section(key: str, title: str, document: dict[str, Any]) -> dict[str, Any]:
+    """A part of a document as plain rows for the read-only view: settings as (label, value)
+    pairs, list items by name with their JSON."""
+    value = document.get(key)
+    rows, items = [], []
+    if isinstance(value, list):
+        items = [(item.get("name", item.get("id")), _as_json(item)) for item in value]
+    else:
+        for field_key, field_value in sorted((value or {}).items()):
+            if field_key == "fields":  # call analysis fields: a list inside an object
+                items = [(item["name"], _as_json(item)) for item in field_value]
+                continue
+            shown = field_value if isinstance(field_value, str) else _as_json(field_value)
+            rows.append((_words(field_key), shown, "\n" in shown or len(shown) > 80))
+    return {
+        "key": key,
+        "title": title,
+        "rows": rows,
+        "items": items,
+        "is_list": isinstance(value, list),
+    }
+
+
 def _redirect(request, url: str):
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
@@ -79,10 +125,7 @@ def version_detail(request, agent_id, number):
     version = get_object_or_404(
         Version.objects.select_related("author"), agent=agent, number=number
     )
-    sections = [
-        (title, json.dumps(version.document.get(key), indent=2, ensure_ascii=False))
-        for key, title in DOCUMENT_SECTIONS
-    ]
+    sections = [readonly_section(key, title, version.document) for key, title in DOCUMENT_SECTIONS]
     return render(
         request,
         "versions/version_detail.html",

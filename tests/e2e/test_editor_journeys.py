@@ -78,7 +78,11 @@ def test_edit_publish_and_see_v1_in_the_history(page, live_server, login, screen
 
     row.get_by_role("link", name="View").click()
     expect(page.get_by_role("heading", name=re.compile("V1 Launch menu"))).to_be_visible()
-    expect(page.locator("pre.document").nth(1)).to_contain_text("Be brief.")
+    expect(page.get_by_test_id("readonly-behaviour")).to_contain_text("Be brief.")
+    page.get_by_test_id("readonly-functions").locator(
+        "summary", has_text="check_availability"
+    ).click()
+    expect(page.get_by_test_id("readonly-functions")).to_contain_text("bookings.example.com")
     screenshot(page, "version-detail")
 
 
