@@ -177,3 +177,24 @@ def test_add_edit_and_remove_a_function(page, live_server, login, screenshot, ag
         page.get_by_role("status").filter(has_text="Function lookup_order removed.")
     ).to_be_visible()
     expect(page.get_by_test_id("item-lookup_order")).to_have_count(0)
+
+
+def test_a_stale_save_is_refused_and_names_who_changed_it(
+    page, live_server, login, screenshot, agent
+):
+    login(page, "builder")
+    open_editor(page, live_server, agent)
+    other_tab = page.context.new_page()
+    open_editor(other_tab, live_server, agent)
+    save_prompt(other_tab, "Saved in the other tab.")
+
+    section = page.get_by_test_id("section-behaviour")
+    section.get_by_label("System prompt").fill("Saved in the first tab.")
+    section.get_by_role("button", name="Save behaviour").click()
+    expect(page.get_by_test_id("section-behaviour").get_by_role("alert")).to_contain_text(
+        re.compile(r"Changed by builder at .* — reload to see their change")
+    )
+    screenshot(page, "stale-revision")
+    page.reload()
+    prompt = page.get_by_test_id("section-behaviour").get_by_label("System prompt")
+    expect(prompt).to_have_value("Saved in the other tab.")
