@@ -1,17 +1,458 @@
-"""The agent editor's views (issue: agent editor)."""
+"""The agent editor: one page, a section per part of the configuration.
 
-from django.shortcuts import render
+Each section (and each list item) posts to its own small view, which turns the posted fields
+into a new document with a form from `agentbuilder.forms` and calls `draft_save`. An htmx
+request gets the section back (with errors next to their fields), plus the draft banner and
+the draft revision of every other form out-of-band; a plain request gets a redirect or the
+full page, so the editor also works without JavaScript.
+"""
 
-from agentbuilder.access import get_agent_for_member, member_required
-from agentbuilder.selectors import agent_status, agent_with_status
+from dataclasses import dataclass, field
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django_htmx.http import HttpResponseClientRedirect
+
+from agentbuilder.access import actor_for, get_agent_for_member, member_required
+from agentbuilder.errors import InvalidInput, ServiceError
+from agentbuilder.forms import (
+    ITEM_FORMS,
+    SECTION_FORMS,
+    AnalysisFieldForm,
+    BackgroundSoundForm,
+    BehaviourForm,
+    CallAnalysisForm,
+    FlowForm,
+    FunctionForm,
+    ItemForm,
+    KnowledgeBaseForm,
+    LanguageModelForm,
+    ProfileForm,
+    PublishForm,
+    RevisionForm,
+    TimingForm,
+    VariableForm,
+    VoiceForm,
+    errors_for_fields,
+)
+from agentbuilder.models import Agent, Connection
+from agentbuilder.selectors import agent_status, agents_with_status
+from agentbuilder.services import draft_discard, draft_save
+from agentbuilder.templatetags.agent_tags import banner_context
+from deployments.services import deployment_publish
+from versions.models import Version
+
+TEMPLATE = "agentbuilder/agent_detail.html"
+
+# (key, title, form of the section's own fields, form of its list items), in page order.
+SECTIONS: list[tuple[str, str, type | None, type[ItemForm] | None]] = [
+    ("profile", "Profile", ProfileForm, None),
+    ("behaviour", "Behaviour", BehaviourForm, None),
+    ("model", "Model", LanguageModelForm, None),
+    ("voice", "Voice", VoiceForm, None),
+    ("timing", "Timing", TimingForm, None),
+    ("background-sound", "Background sound", BackgroundSoundForm, None),
+    ("knowledge-bases", "Knowledge bases", None, KnowledgeBaseForm),
+    ("functions", "Functions", None, FunctionForm),
+    ("variables", "Variables", None, VariableForm),
+    ("flows", "Flows", None, FlowForm),
+    ("call-analysis", "Call analysis", CallAnalysisForm, AnalysisFieldForm),
+]
+SECTION_BY_KEY = {key: (key, title, form, item) for key, title, form, item in SECTIONS}
+# Item kind (URL segment) -> the section that lists it.
+ITEM_SECTION = {
+    "knowledge-bases": "knowledge-bases",
+    "functions": "functions",
+    "variables": "variables",
+    "flows": "flows",
+    "analysis-fields": "call-analysis",
+}
+ITEM_KIND = {form: kind for kind, form in ITEM_FORMS.items()}
+
+
+@dataclass
+class ItemRow:
+    id: str
+    name: str
+    summary: str
+    form: Any
+    open: bool = False
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    form: Any = None
+    item_kind: str | None = None
+    item_noun: str = ""
+    items: list[ItemRow] = field(default_factory=list)
+    add_form: Any = None
+    add_open: bool = False
+
+
+@dataclass(frozen=True)
+class Bound:
+    """A posted form to show instead of a fresh one: the section's (item_id None), an
+    item's, or the add form's (item_id "new")."""
+
+    form: Any
+    item_id: str | None = None
+
+
+def _connection_keys(agent: Agent) -> list[str]:
+    return list(
+        Connection.objects.filter(workspace_id=agent.workspace_id)
+        .order_by("key")
+        .values_list("key", flat=True)
+    )
+
+
+def _item_form(form_class, *, data=None, initial=None, auto_id, connection_keys, current=None):
+    kwargs: dict[str, Any] = {"data": data, "initial": initial, "auto_id": auto_id}
+    if form_class is FunctionForm:
+        kwargs.update(connection_keys=connection_keys, current_connection=current)
+    return form_class(**kwargs)
+
+
+def _item_summary(kind: str, item: dict[str, Any]) -> str:
+    if kind == "knowledge-bases":
+        retrieval = item.get("retrieval", {})
+        return f"top {retrieval.get('topK')} · min score {retrieval.get('minScore')}"
+    if kind == "functions":
+        endpoint = item.get("endpoint")
+        how = f"{endpoint['method']} {endpoint['url']}" if endpoint else "code"
+        via = f" · connection {item['connection']}" if item.get("connection") else ""
+        return f"{how}{via}"
+    if kind == "variables":
+        default = item.get("default")
+        return item["type"] + ("" if default is None else f" · default {default!r}")
+    if kind == "flows":
+        definition = item.get("definition", {})
+        count = len(definition.get("steps", []))
+        return f"{count} step{'' if count == 1 else 's'}, starts at {definition.get('start')}"
+    return item.get("type", "")
+
+
+def build_section(
+    agent: Agent, key: str, *, connection_keys: list[str], bound: Bound | None = None
+) -> Section:
+    """One section of the editor with fresh forms from the draft (or `bound` in its place)."""
+    _, title, section_form, item_form = SECTION_BY_KEY[key]
+    document = agent.draft_document
+    revision = {"base_revision": agent.draft_revision}
+    section = Section(key=key, title=title)
+    if section_form is not None:
+        if bound is not None and bound.item_id is None:
+            section.form = bound.form
+        else:
+            section.form = section_form(
+                initial={**section_form.initial_from(document), **revision}, auto_id=f"{key}_%s"
+            )
+    if item_form is not None:
+        kind = ITEM_KIND[item_form]
+        section.item_kind, section.item_noun = kind, item_form.noun
+        for item in item_form.items_of(document):
+            if bound is not None and bound.item_id == item["id"]:
+                form, is_open = bound.form, True
+            else:
+                form = _item_form(
+                    item_form,
+                    initial={**item_form.initial_from(item), **revision},
+                    auto_id=f"{item['id']}_%s",
+                    connection_keys=connection_keys,
+                    current=item.get("connection"),
+                )
+                is_open = False
+            section.items.append(
+                ItemRow(item["id"], item["name"], _item_summary(kind, item), form, is_open)
+            )
+        if bound is not None and bound.item_id == "new":
+            section.add_form, section.add_open = bound.form, True
+        else:
+            initial = {**revision}
+            if item_form is FunctionForm:
+                initial.update(
+                    parameters='{\n  "type": "object",\n  "properties": {}\n}',
+                    implementation="endpoint",
+                    method="POST",
+                )
+            elif item_form is FlowForm:
+                initial["definition"] = (
+                    '{\n  "start": "start",\n  "steps": [\n    {"id": "start", "prompt": "", '
+                    '"transitions": []}\n  ]\n}'
+                )
+            elif item_form is KnowledgeBaseForm:
+                initial.update(top_k=5, min_score=0.5)
+            section.add_form = _item_form(
+                item_form,
+                initial=initial,
+                auto_id=f"new_{kind}_%s",
+                connection_keys=connection_keys,
+            )
+    return section
+
+
+def _agent_with_status(request, agent_id) -> Agent:
+    try:
+        return agents_with_status(request.workspace).get(pk=agent_id)
+    except Agent.DoesNotExist:
+        raise Http404("No such agent.") from None
+
+
+def _page_context(agent: Agent, *, bound_key: str | None = None, bound: Bound | None = None):
+    connection_keys = _connection_keys(agent)
+    sections = [
+        build_section(
+            agent,
+            key,
+            connection_keys=connection_keys,
+            bound=bound if key == bound_key else None,
+        )
+        for key, *_ in SECTIONS
+    ]
+    return {"agent": agent, "status": agent_status(agent), "sections": sections, "nav": "agents"}
+
+
+def post_for_agent(view):
+    """A POST-only view of one agent, which it receives looked up in the member's workspace.
+
+    The lookup comes before the method check, so another workspace's agent is a 404 for
+    every method: a 405 would confirm that the agent exists.
+    """
+
+    @member_required
+    @wraps(view)
+    def wrapper(request, agent_id, *args, **kwargs):
+        agent = get_agent_for_member(request, agent_id)
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        return view(request, agent, *args, **kwargs)
+
+    return wrapper
 
 
 @member_required
 def agent_detail(request, agent_id):
-    get_agent_for_member(request, agent_id)
-    agent = agent_with_status(request.workspace, agent_id)
-    return render(
+    agent = _agent_with_status(request, agent_id)
+    return render(request, TEMPLATE, _page_context(agent))
+
+
+def _section_response(
+    request, agent: Agent, key: str, *, bound: Bound | None = None, saved: bool = False
+):
+    if not request.htmx:
+        if saved:
+            return redirect(
+                f"{reverse('agentbuilder:agent_detail', args=[agent.pk])}#section-{key}"
+            )
+        agent = _agent_with_status(request, agent.pk)
+        return render(request, TEMPLATE, _page_context(agent, bound_key=key, bound=bound))
+    section = build_section(agent, key, connection_keys=_connection_keys(agent), bound=bound)
+    parts = [render_to_string(f"{TEMPLATE}#section", {"agent": agent, "section": section}, request)]
+    if saved:
+        parts.append(
+            render_to_string(
+                "agentbuilder/partials/draft_banner.html", banner_context(agent, oob=True), request
+            )
+        )
+        parts.append(render_to_string(f"{TEMPLATE}#revision_oob", {"agent": agent}, request))
+        status = agent_status(_agent_with_status(request, agent.pk))
+        parts.append(
+            render_to_string(
+                "agentbuilder/partials/env_strip.html", {"status": status, "oob": True}, request
+            )
+        )
+    parts.append(render_to_string("partials/toasts_oob.html", {}, request))
+    return HttpResponse("".join(parts))
+
+
+def _save(request, agent: Agent, key: str, form, build, *, item_id=None, summary: str, done: str):
+    """Validate `form`, build the new document with `build()`, and save it as the draft."""
+    if form.is_valid():
+        try:
+            document = build()
+        except KeyError:
+            form.add_error(None, "This item no longer exists — reload to see the current draft.")
+        else:
+            base_revision = form.cleaned_data["base_revision"]
+            try:
+                agent = draft_save(
+                    actor=actor_for(request),
+                    agent=agent,
+                    document=document,
+                    base_revision=base_revision,
+                    summary=summary,
+                )
+            except InvalidInput as error:
+                errors_for_fields(form, error.errors or {"document": error.message})
+            except ServiceError as error:
+                # StaleRevision: "Changed by NAME at TIME — reload to see their change."
+                form.add_error(None, error.message)
+            else:
+                if agent.draft_revision == base_revision:
+                    messages.info(request, "Nothing changed.")
+                else:
+                    messages.success(request, done)
+                return _section_response(request, agent, key, saved=True)
+    return _section_response(request, agent, key, bound=Bound(form, item_id))
+
+
+@post_for_agent
+def section_save(request, agent, section):
+    form_class = SECTION_FORMS.get(section)
+    if form_class is None:
+        raise Http404("No such section.")
+    form = form_class(request.POST, auto_id=f"{section}_%s")
+    title = SECTION_BY_KEY[section][1]
+    return _save(
         request,
-        "agentbuilder/agent_detail.html",
-        {"agent": agent, "status": agent_status(agent), "nav": "agents"},
+        agent,
+        section,
+        form,
+        lambda: form.apply(agent.draft_document),
+        summary=title.lower(),
+        done=f"{title} saved.",
     )
+
+
+def _item_form_class(kind: str) -> type[ItemForm]:
+    form_class = ITEM_FORMS.get(kind)
+    if form_class is None:
+        raise Http404("No such list.")
+    return form_class
+
+
+@post_for_agent
+def item_save(request, agent, kind, item_id=None):
+    """Add an item to a list (no item_id) or change one."""
+    form_class = _item_form_class(kind)
+    items = {item["id"]: item for item in form_class.items_of(agent.draft_document)}
+    if item_id is not None and item_id not in items:
+        raise Http404("No such item.")
+    current = items[item_id].get("connection") if item_id else None
+    form = _item_form(
+        form_class,
+        data=request.POST,
+        auto_id=f"{item_id or 'new_' + kind}_%s",
+        connection_keys=_connection_keys(agent),
+        current=current,
+    )
+    noun = form_class.noun
+    verb = "added" if item_id is None else "changed"
+    return _save(
+        request,
+        agent,
+        ITEM_SECTION[kind],
+        form,
+        lambda: form.apply(agent.draft_document, item_id),
+        item_id=item_id or "new",
+        summary=f"{noun} {request.POST.get('name', '')} {verb}".strip(),
+        done=f"{noun.capitalize()} {verb}.",
+    )
+
+
+@post_for_agent
+def item_remove(request, agent, kind, item_id):
+    form_class = _item_form_class(kind)
+    names = {item["id"]: item["name"] for item in form_class.items_of(agent.draft_document)}
+    if item_id not in names:
+        raise Http404("No such item.")
+    form = RevisionForm(request.POST)
+    key = ITEM_SECTION[kind]
+    if not form.is_valid():
+        messages.error(request, "The page is out of date — reload and try again.")
+        return _section_response(request, agent, key)
+    try:
+        agent = draft_save(
+            actor=actor_for(request),
+            agent=agent,
+            document=form_class.remove(agent.draft_document, item_id),
+            base_revision=form.cleaned_data["base_revision"],
+            summary=f"{form_class.noun} {names[item_id]} removed",
+        )
+    except ServiceError as error:
+        messages.error(request, error.message)
+        return _section_response(request, agent, key)
+    messages.success(request, f"{form_class.noun.capitalize()} {names[item_id]} removed.")
+    return _section_response(request, agent, key, saved=True)
+
+
+def back_to_page(request, agent: Agent):
+    """After a banner action: reload the page the user was on (any page of the agent)."""
+    fallback = reverse("agentbuilder:agent_detail", args=[agent.pk])
+    target = request.POST.get("next") or (request.htmx.current_url if request.htmx else "")
+    if not target or not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = fallback
+    if request.htmx:
+        return HttpResponseClientRedirect(target)
+    return redirect(target)
+
+
+@post_for_agent
+def draft_discard_view(request, agent):
+    """The banner's Delete: revert the draft to the latest published version."""
+    try:
+        agent = draft_discard(actor=actor_for(request), agent=agent)
+    except ServiceError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Draft deleted: the agent is back to its latest version.")
+    return back_to_page(request, agent)
+
+
+@post_for_agent
+def draft_publish(request, agent):
+    """The banner's Publish: a new version (unless the draft is unchanged) deployed to Sandbox."""
+    form = PublishForm(request.POST, auto_id=f"publish_{agent.pk}_%s")
+    if form.is_valid():
+        name, description = form.cleaned_data["name"], form.cleaned_data["description"]
+        latest_before = (
+            Version.objects.filter(agent=agent).order_by("-number").values_list("number", flat=True)
+        ).first()
+        try:
+            deployment, deployed = deployment_publish(
+                actor=actor_for(request),
+                agent=agent,
+                environment="sandbox",
+                message=description,
+                version_name=name,
+                version_description=description,
+            )
+        except InvalidInput as error:
+            errors_for_fields(form, error.errors or {"document": error.message})
+        except ServiceError as error:
+            form.add_error(None, error.message)
+        else:
+            version = deployment.version
+            if latest_before is None or version.number > latest_before:
+                messages.success(
+                    request, f"Published V{version.number} “{version.name}” to Sandbox."
+                )
+            elif deployed:
+                messages.info(
+                    request,
+                    f"The draft is the same as V{version.number}, so no new version was "
+                    f"created; V{version.number} is now in Sandbox.",
+                )
+            else:
+                messages.info(
+                    request,
+                    f"Nothing to publish: the draft is the same as V{version.number}, "
+                    "which is already in Sandbox.",
+                )
+            return back_to_page(request, agent)
+    if request.htmx:
+        context = {**banner_context(agent, publish_form=form)}
+        return render(request, "agentbuilder/partials/draft_banner.html#publish_form", context)
+    for error in form.errors.values():
+        messages.error(request, " ".join(error))
+    return back_to_page(request, agent)

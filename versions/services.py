@@ -12,7 +12,9 @@ from versions.models import Version
 
 
 def latest_version(agent: Agent) -> Version | None:
-    return Version.objects.filter(agent=agent).order_by("-number").first()
+    """The agent's newest version, without its document: publishing only compares hashes,
+    and reading a large document back just to compare would double the cost of a publish."""
+    return Version.objects.filter(agent=agent).defer("document").order_by("-number").first()
 
 
 @transaction.atomic
