@@ -48,6 +48,7 @@ class Schema(BaseModel):
         populate_by_name=True,
         extra="forbid",
         str_strip_whitespace=False,
+        allow_inf_nan=False,
         frozen=False,
     )
 
@@ -321,7 +322,19 @@ def canonical_document(config: AgentConfig) -> dict[str, Any]:
         document["callAnalysis"]["fields"], key=lambda item: (item["name"], item["id"])
     )
     # Round-trip through canonical JSON so key order is stable in memory too.
-    return json.loads(canonical_json(document))
+    return json.loads(canonical_json(_without_negative_zero(document)))
+
+
+def _without_negative_zero(value: Any) -> Any:
+    """-0.0 becomes 0.0: PostgreSQL's jsonb has no negative zero, so a document holding one
+    would hash differently after a round trip through the database."""
+    if isinstance(value, float) and value == 0:
+        return 0.0
+    if isinstance(value, dict):
+        return {key: _without_negative_zero(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_without_negative_zero(item) for item in value]
+    return value
 
 
 def canonical_json(document: dict[str, Any]) -> str:

@@ -111,8 +111,11 @@ def _append_deployment(
 
 
 def active_deployment(agent: Agent, environment_name: str) -> Deployment | None:
-    environment = Environment.objects.select_related("active_deployment__version").get(
-        agent=agent, name=environment_name
+    # The version's document is not needed here, and can be hundreds of kilobytes.
+    environment = (
+        Environment.objects.select_related("active_deployment__version")
+        .defer("active_deployment__version__document")
+        .get(agent=agent, name=environment_name)
     )
     return environment.active_deployment
 
@@ -175,7 +178,11 @@ def deployment_promote(
     if target_environment is not None:
         target_environment = parse_environment(target_environment, field="targetEnvironment")
     agent = lock_agent(deployment.agent)
-    deployment = Deployment.objects.select_related("version").get(pk=deployment.pk)
+    deployment = (
+        Deployment.objects.select_related("version")
+        .defer("version__document")
+        .get(pk=deployment.pk)
+    )
     if deployment.action == DeploymentAction.UNDEPLOY:
         raise RuleViolation("An undeploy record has no version to promote.", code="not_promotable")
     source_index = ENVIRONMENT_ORDER.index(deployment.environment)
@@ -229,7 +236,11 @@ def deployment_rollback(*, actor: Actor, deployment: Deployment, message: str = 
     if not policy.may(actor.role, "deployment.rollback"):
         raise NotAllowed(policy.why_not("deployment.rollback"))
     agent = lock_agent(deployment.agent)
-    deployment = Deployment.objects.select_related("version").get(pk=deployment.pk)
+    deployment = (
+        Deployment.objects.select_related("version")
+        .defer("version__document")
+        .get(pk=deployment.pk)
+    )
     if deployment.action == DeploymentAction.UNDEPLOY:
         raise RuleViolation("An undeploy record cannot be rolled back to.", code="not_rollbackable")
     current = active_deployment(agent, deployment.environment)

@@ -147,7 +147,13 @@ def test_it_disables_rollback_without_an_earlier_version(client_for, cast, agent
 def test_it_offers_no_actions_on_an_undeploy_record(client_for, cast, agent, pipeline):
     deployment_undeploy(actor=cast.ops, agent=agent, environment="pre-release")
     html = client_for("ops").get(page_url(agent, "pre-release")).content.decode()
-    assert "No actions for an undeploy record." in html
+    undeploy_row = next(
+        row
+        for row in html.split('data-testid="deployment-row"')[1:]
+        if "Undeploy" in row.split("</tr>")[0]
+    ).split("</tr>")[0]
+    assert "View version" in undeploy_row
+    assert "Rollback" not in undeploy_row and "Promote to" not in undeploy_row
     assert "Nothing is deployed in Pre-release." in html
 
 
