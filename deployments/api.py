@@ -133,3 +133,8 @@ def list_agents(request):
     """The workspace's agents."""
     agents = Agent.objects.filter(workspace=request.workspace).order_by("name").only("id", "name")
     return {"agents": [{"id": str(agent.pk), "name": agent.name} for agent in agents]}
+
+
+from deployments.numbers_api import numbers_router  # noqa: E402 - routers register last
+
+api.add_router("", numbers_router)
