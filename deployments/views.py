@@ -11,10 +11,5 @@ def deployments_index(request):
 
 
 @member_required
-def numbers_index(request):
-    return render(request, "deployments/numbers.html", {"nav": "numbers"})
-
-
-@member_required
 def api_keys_index(request):
     return render(request, "deployments/api_keys.html", {"nav": "api_keys"})
