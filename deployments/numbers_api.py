@@ -84,7 +84,7 @@ def get_number(request, number: str):
     return number_as_dict(_number_or_404(request, number))
 
 
-@numbers_router.put("/numbers/{number}")
+@numbers_router.put("/numbers/{number}", response={200: dict, 201: dict})
 def put_number(request, number: str, payload: AssignmentIn):
     """Set the number's whole assignment (creating the number if it is new): the agent,
     a `target` ("live", "v3", "draft"...) or `variants` with weights summing to 100, the SIP
@@ -132,7 +132,7 @@ def put_number(request, number: str, payload: AssignmentIn):
     return (201 if created else 200), body
 
 
-@numbers_router.delete("/numbers/{number}")
+@numbers_router.delete("/numbers/{number}", response={204: None})
 def delete_number(request, number: str):
     """Release the number: calls to it get 404 and it can be added again."""
     _ensure_admin(request.actor)
