@@ -21,6 +21,7 @@ import time
 from typing import Any
 
 from django.core.cache import cache
+from django.db import connection
 
 from agentbuilder.errors import RuleViolation, ServiceError
 
@@ -198,14 +199,16 @@ def route_call(*, workspace, to: str, caller: str, call_id: str) -> dict[str, An
             "for this number's agent.",
             code="nothing_deployed",
         )
-    CallRecord.objects.create(
-        call_id=call_id,
-        workspace_id=workspace.pk,
-        number=number,
-        agent_id=entry["agent_id"],
-        variant=variant["label"],
-        version_id=variant["version_pk"],
-        environment=variant["environment"] or "",
+    _record_call(
+        CallRecord(
+            call_id=call_id,
+            workspace_id=workspace.pk,
+            number=number,
+            agent_id=entry["agent_id"],
+            variant=variant["label"],
+            version_id=variant["version_pk"],
+            environment=variant["environment"] or "",
+        )
     )
     return {
         "agentId": entry["agent_id"],
@@ -215,3 +218,33 @@ def route_call(*, workspace, to: str, caller: str, call_id: str) -> dict[str, An
         "sipHeaders": entry["sip_headers"],
         "config": variant["config"],
     }
+
+
+def _record_call(record) -> None:
+    """Insert a call record in one statement that does not wait for the WAL flush.
+
+    Call records are analytics: if PostgreSQL itself crashed in the next fraction of a
+    second, losing the last records is acceptable (the database stays consistent), while
+    waiting for the flush on every call would be most of the routing endpoint's time
+    (measured ~3.7 ms for a plain insert vs ~0.3 ms). `set_config(..., true)` is local to
+    the statement's own transaction, so every other write keeps the server's durability;
+    doing it inside the INSERT keeps it to one round trip (SET LOCAL would need four).
+    """
+    if connection.vendor != "postgresql":
+        record.save(force_insert=True)
+        return
+    meta = type(record)._meta
+    fields = [field for field in meta.concrete_fields if field.column not in ("id", "created_at")]
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    values = [
+        field.get_db_prep_save(getattr(record, field.attname), connection) for field in fields
+    ]
+    table = connection.ops.quote_name(meta.db_table)
+    # Identifiers come from the model; every value is a parameter.
+    sql = (
+        f"INSERT INTO {table} ({columns}, created_at) SELECT {placeholders}, now() "  # noqa: S608
+        "FROM (SELECT set_config('synchronous_commit', 'off', true)) AS relaxed_durability"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)

@@ -182,7 +182,15 @@ def test_a_warm_routing_call_makes_only_the_key_lookup_and_the_call_record_inser
         assert route(client, key, call_id="warm").status_code == 200
     statements = [query["sql"] for query in captured.captured_queries]
     assert "deployments_apikey" in statements[0]
+    # One insert statement that does not wait for the WAL flush.
     assert statements[1].startswith('INSERT INTO "deployments_callrecord"')
+    assert "set_config('synchronous_commit', 'off', true)" in statements[1]
+    record = CallRecord.objects.get(call_id="warm")
+    assert (record.number, record.variant, record.created_at is not None) == (
+        NUMBER,
+        "Default",
+        True,
+    )
 
 
 def test_the_same_caller_lands_in_the_same_variant(client, cast, agent, key):
