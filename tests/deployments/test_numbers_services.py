@@ -311,3 +311,32 @@ def test_the_database_refuses_weights_that_do_not_sum_to_100_at_commit(cast, age
         variant.save()
     assert sorted(AssignmentVariant.objects.values_list("weight", flat=True)) == [40, 60]
     assert connection.vendor == "postgresql"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_admins_adding_the_same_number_at_once_one_wins(cast):
+    import threading
+
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def add(actor, workspace):
+        try:
+            barrier.wait()
+            number_create(actor=actor, workspace=workspace, number="+442079460958")
+            outcomes.append("created")
+        except InvalidInput as error:
+            outcomes.append(error.message)
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=add, args=(cast.admin, cast.workspace)),
+        threading.Thread(target=add, args=(cast.outsider, cast.other_workspace)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["This number is already in use.", "created"]
+    assert PhoneNumber.objects.count() == 1
