@@ -280,3 +280,28 @@ def test_label_is_saved(client_for, phone_number):
     )
     phone_number.refresh_from_db()
     assert phone_number.label == "Sales"
+
+
+def test_the_number_page_makes_a_constant_number_of_queries(
+    client_for, cast, agent, phone_number, django_assert_num_queries
+):
+    client = client_for("admin")
+    client.get(detail_url(phone_number))
+    with django_assert_num_queries(12) as few:
+        client.get(detail_url(phone_number))
+    baseline = len(few.captured_queries)
+    for weights in ((50, 50), (40, 60), (30, 70)):
+        number_assign(
+            actor=cast.admin,
+            phone_number=phone_number,
+            agent=agent,
+            variants=[
+                {"label": "A", "target": "v1", "weight": weights[0]},
+                {"label": "B", "target": "draft", "weight": weights[1] - 10},
+                {"label": "C", "target": "sandbox", "weight": 10},
+            ],
+            sip_headers={"X-A": "1", "X-B": "2"},
+        )
+    with django_assert_num_queries(baseline):
+        response = client.get(detail_url(phone_number))
+    assert response.content.decode().count("Number assignment changed") == 4
