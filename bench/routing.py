@@ -12,7 +12,7 @@ http.client connection each, bounded by count and time) against:
 then prints requests per second of both and their ratio, and counts the SQL queries of
 one routing call on a warm cache (in this process, against the same database).
 
-Options: --seconds (per endpoint, default 5), --threads (default 8), --max-requests
+Options: --seconds (per endpoint and round, default 5), --rounds (default 3), --threads (default 8), --max-requests
 (per endpoint, default 50000), --database-url, --no-redis. The machine is shared: the
 load generator and the server compete for the same cores, so compare the ratio, not the
 absolute figures.
@@ -23,6 +23,7 @@ import http.client
 import json
 import os
 import socket
+import statistics
 import subprocess
 import sys
 import threading
@@ -169,6 +170,7 @@ def count_warm_queries(env: dict, raw_key: str) -> tuple[int, list[str]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=5)
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--max-requests", type=int, default=50_000)
     parser.add_argument(
@@ -245,10 +247,13 @@ def main() -> None:
             max_requests=200,
         )
         load(port, "GET", "/bench/ping", None, {}, seconds=1, threads=4, max_requests=200)
-        ping_rps, ping_ok, ping_errors = load(port, "GET", "/bench/ping", None, {}, **common)
-        route_rps, route_ok, route_errors = load(
-            port, "POST", "/v1/calls/route", route_body, route_headers, **common
-        )
+        # Alternate the two endpoints over several rounds, so that changes in the load of a
+        # shared machine hit both alike; report the medians.
+        rounds = []
+        for _ in range(options.rounds):
+            ping = load(port, "GET", "/bench/ping", None, {}, **common)
+            routed = load(port, "POST", "/v1/calls/route", route_body, route_headers, **common)
+            rounds.append((ping, routed))
     finally:
         server.terminate()
         server.wait(timeout=10)
@@ -256,13 +261,21 @@ def main() -> None:
     queries, statements = count_warm_queries(env, raw_key)
     print()
     print(
-        f"gunicorn 2 sync workers, {options.threads} client threads, {options.seconds:g} s per endpoint"
+        f"gunicorn 2 sync workers, {options.threads} client threads, "
+        f"{options.rounds} rounds of {options.seconds:g} s per endpoint"
     )
-    print(f"  GET  /bench/ping       {ping_rps:8.0f} req/s  ({ping_ok} ok, {ping_errors} errors)")
-    print(
-        f"  POST /v1/calls/route   {route_rps:8.0f} req/s  ({route_ok} ok, {route_errors} errors)"
-    )
-    print(f"  ratio routing / ping   {route_rps / ping_rps:8.2f}")
+    for index, (ping, routed) in enumerate(rounds, 1):
+        print(
+            f"  round {index}: GET /bench/ping {ping[0]:6.0f} req/s ({ping[2]} errors)   "
+            f"POST /v1/calls/route {routed[0]:6.0f} req/s ({routed[2]} errors)   "
+            f"ratio {routed[0] / ping[0]:.2f}"
+        )
+    ping_rps = statistics.median(ping[0] for ping, _ in rounds)
+    route_rps = statistics.median(routed[0] for _, routed in rounds)
+    ratio = statistics.median(routed[0] / ping[0] for ping, routed in rounds)
+    print(f"  median   GET  /bench/ping       {ping_rps:8.0f} req/s")
+    print(f"  median   POST /v1/calls/route   {route_rps:8.0f} req/s")
+    print(f"  median   ratio routing / ping   {ratio:8.2f}")
     print(f"SQL queries per routing call on a warm cache: {queries}")
     for statement in statements:
         print(f"  - {statement}")
