@@ -120,3 +120,25 @@ def test_ops_sees_numbers_read_only_with_the_reason(page, live_server, login, sc
     expect(page.get_by_role("button", name="Save assignment")).to_have_count(0)
     expect(page.get_by_role("button", name="Release number")).to_have_count(0)
     screenshot(page, "number-detail-read-only")
+
+
+def test_choosing_another_agent_reloads_the_version_dropdown(page, live_server, login, cast):
+    from deployments.number_services import number_create
+
+    bella = cast.agent("Bella Tavola")
+    deployment_publish(actor=cast.builder, agent=bella, message="v1", version_name="Launch menu")
+    grid = cast.agent("Northgrid")
+    deployment_publish(actor=cast.builder, agent=grid, message="v1", version_name="Billing basics")
+    number_create(actor=cast.admin, workspace=cast.workspace, number="+442079460958")
+
+    login(page, "admin")
+    page.goto(f"{live_server.url}/numbers/")
+    page.get_by_role("link", name="+442079460958").click()
+    expect(page.get_by_label("Agent")).to_have_value(str(bella.pk))  # the first agent
+    expect(page.get_by_label("Target")).to_contain_text("V1 Launch menu (pinned)")
+    page.get_by_label("Agent").select_option(label="Northgrid")
+    expect(page.get_by_label("Target")).to_contain_text("V1 Billing basics (pinned)")
+    expect(page.get_by_label("Target")).not_to_contain_text("Launch menu")
+    page.get_by_label("Target").select_option("v1")
+    page.get_by_role("button", name="Save assignment").click()
+    expect(page.get_by_test_id("now-answering")).to_contain_text("Northgrid — V1 (pinned)")
