@@ -26,7 +26,8 @@ from deployments.models import (
 from versions.models import Version
 
 E164_EXAMPLE = "+44 20 7946 0958"
-E164_PUNCTUATION = re.compile(r"^[0-9 .()\-]+$")
+E164_PUNCTUATION = re.compile(r"[0-9 .()\-]+")
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 LABEL_MAX_LENGTH = 120
 VARIANT_LABEL_MAX_LENGTH = 64
 MAX_VARIANTS = 10
@@ -51,7 +52,7 @@ def normalise_e164(raw: str | None, *, field: str = "number") -> str:
     if not text.startswith("+"):
         raise invalid(f"Start the number with + and the country code, e.g. {E164_EXAMPLE}.")
     rest = text[1:]
-    if not E164_PUNCTUATION.match(rest):
+    if not E164_PUNCTUATION.fullmatch(rest):
         raise invalid("Use only digits, spaces, dashes, dots and parentheses after the +.")
     digits = re.sub(r"\D", "", rest)
     if not 8 <= len(digits) <= 15:
@@ -66,6 +67,9 @@ def clean_label(label: str | None) -> str:
     if len(label) > LABEL_MAX_LENGTH:
         message = f"Use at most {LABEL_MAX_LENGTH} characters."
         raise InvalidInput("The label is too long.", errors={"label": message})
+    if CONTROL_CHARACTERS.search(label):
+        message = "A label cannot contain line breaks or control characters."
+        raise InvalidInput(message, errors={"label": message})
     return label
 
 
@@ -103,7 +107,7 @@ def clean_sip_headers(raw, *, field: str = "sipHeaders") -> list[dict[str, str]]
             errors[f"{field}.{index}.name"] = (
                 f"Use at most {HEADER_NAME_MAX_LENGTH} characters for a header name."
             )
-        elif not HEADER_NAME.match(name):
+        elif not HEADER_NAME.fullmatch(name):
             errors[f"{field}.{index}.name"] = (
                 "A header name is letters, digits and !#$%&'*+-.^_`|~ only (no spaces or colons)."
             )
@@ -186,9 +190,11 @@ def clean_variants(agent: Agent, raw, *, field: str = "variants") -> list[CleanV
         prefix = f"{field}.{index}"
         if len(label) > VARIANT_LABEL_MAX_LENGTH:
             errors[f"{prefix}.label"] = f"Use at most {VARIANT_LABEL_MAX_LENGTH} characters."
+        elif CONTROL_CHARACTERS.search(label):
+            errors[f"{prefix}.label"] = "A label cannot contain line breaks or control characters."
         elif label.lower() in {p[0].lower() for p in parsed}:
             errors[f"{prefix}.label"] = f"Two variants are called {label}."
-        match = VERSION_TARGET.match(target)
+        match = VERSION_TARGET.fullmatch(target)
         if target.lower() == "draft":
             kind, environment = TargetKind.DRAFT, ""
         elif target in EnvironmentName.values:

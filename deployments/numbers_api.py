@@ -28,6 +28,22 @@ numbers_router = Router(tags=["numbers"])
 PAGE_SIZE = 100
 
 
+class NumbersErrorBody(Schema):
+    code: str
+    message: str
+    fields: dict[str, str] | None = None
+
+
+class NumbersError(Schema):
+    """The API's error envelope {"error": {"code", "message", "fields"?}}."""
+
+    error: NumbersErrorBody
+
+
+READ_ERRORS = {401: NumbersError, 404: NumbersError, 422: NumbersError}
+WRITE_ERRORS = {400: NumbersError, 403: NumbersError, 409: NumbersError, **READ_ERRORS}
+
+
 class VariantIn(Schema):
     label: str = ""
     target: str
@@ -66,7 +82,7 @@ def _number_or_404(request, raw: str):
     return phone_number
 
 
-@numbers_router.get("/numbers")
+@numbers_router.get("/numbers", response={200: dict, **READ_ERRORS})
 def list_numbers(request, page: int = 1):
     """The workspace's numbers and assignments, 100 a page."""
     paginator = Paginator(numbers_for_workspace(request.workspace), PAGE_SIZE)
@@ -78,13 +94,13 @@ def list_numbers(request, page: int = 1):
     }
 
 
-@numbers_router.get("/numbers/{number}")
+@numbers_router.get("/numbers/{number}", response={200: dict, **READ_ERRORS})
 def get_number(request, number: str):
     """One number (URL-encoded E.164, e.g. %2B442079460958)."""
     return number_as_dict(_number_or_404(request, number))
 
 
-@numbers_router.put("/numbers/{number}", response={200: dict, 201: dict})
+@numbers_router.put("/numbers/{number}", response={200: dict, 201: dict, **WRITE_ERRORS})
 def put_number(request, number: str, payload: AssignmentIn):
     """Set the number's whole assignment (creating the number if it is new): the agent,
     a `target` ("live", "v3", "draft"...) or `variants` with weights summing to 100, the SIP
@@ -132,7 +148,7 @@ def put_number(request, number: str, payload: AssignmentIn):
     return (201 if created else 200), body
 
 
-@numbers_router.delete("/numbers/{number}", response={204: None})
+@numbers_router.delete("/numbers/{number}", response={204: None, **WRITE_ERRORS})
 def delete_number(request, number: str):
     """Release the number: calls to it get 404 and it can be added again."""
     _ensure_admin(request.actor)
@@ -140,7 +156,7 @@ def delete_number(request, number: str):
     return 204, None
 
 
-@numbers_router.post("/calls/route")
+@numbers_router.post("/calls/route", response={200: dict, **WRITE_ERRORS})
 def route(request, payload: RouteIn):
     """Which agent, version and configuration answer an incoming call. Every answer is
     recorded. 404: unknown or unassigned number; 409 nothing_deployed."""

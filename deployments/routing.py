@@ -23,7 +23,7 @@ from typing import Any
 from django.core.cache import cache
 from django.db import connection
 
-from agentbuilder.errors import RuleViolation, ServiceError
+from agentbuilder.errors import InvalidInput, RuleViolation, ServiceError
 
 ROUTE_TTL_SECONDS = 600  # a safety net only: correctness comes from the generations
 
@@ -183,6 +183,14 @@ def route_call(*, workspace, to: str, caller: str, call_id: str) -> dict[str, An
     from deployments.number_services import normalise_e164
 
     number = normalise_e164(to, field="to")
+    call_id = (call_id or "").strip()
+    if (
+        not call_id
+        or len(call_id) > 128
+        or any(ord(char) < 32 or ord(char) == 127 for char in call_id)
+    ):
+        message = "Give the call's id: 1-128 characters, no control characters."
+        raise InvalidInput(message, errors={"callId": message})
     entry = route_entry(number)
     if entry["workspace_id"] != workspace.pk or not entry["variants"]:
         raise NumberNotRouted("No agent answers this number.")

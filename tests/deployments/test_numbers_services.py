@@ -340,3 +340,20 @@ def test_two_admins_adding_the_same_number_at_once_one_wins(cast):
         thread.join()
     assert sorted(outcomes) == ["This number is already in use.", "created"]
     assert PhoneNumber.objects.count() == 1
+
+
+@pytest.mark.parametrize("label", ["bad\x00label", "two\nlines"])
+def test_it_refuses_control_characters_in_labels(cast, agent, label):
+    with pytest.raises(InvalidInput, match="control characters"):
+        number_create(
+            actor=cast.admin, workspace=cast.workspace, number="+442079460958", label=label
+        )
+    phone_number = _number(cast)
+    with pytest.raises(InvalidInput) as error:
+        number_assign(
+            actor=cast.admin,
+            phone_number=phone_number,
+            agent=agent,
+            variants=[{"label": label, "target": "live"}],
+        )
+    assert "control characters" in error.value.errors["variants.0.label"]

@@ -243,3 +243,19 @@ def test_choose_variant_uses_cumulative_weights():
         "C",
         "C",
     ]
+
+
+@pytest.mark.parametrize("call_id", ["a\x00b", "line\nbreak", "x" * 129])
+def test_it_refuses_call_ids_the_database_could_not_store(client, cast, agent, key, call_id):
+    assign(cast, agent, [{"target": "live"}])
+    response = route(client, key, call_id=call_id)
+    assert response.status_code == 422
+    assert not CallRecord.objects.exists()
+
+
+def test_the_openapi_schema_declares_every_status_in_the_envelope(client):
+    schema = client.get("/v1/openapi.json").json()
+    route_op = schema["paths"]["/v1/calls/route"]["post"]
+    assert {"200", "401", "403", "404", "409", "422"} <= set(route_op["responses"])
+    put = schema["paths"]["/v1/numbers/{number}"]["put"]
+    assert {"200", "201", "403", "422"} <= set(put["responses"])
