@@ -14,6 +14,8 @@ ACTIONS = {
     "deployments.promote": "Promoted",
     "deployments.rollback": "Rolled back",
     "deployments.undeploy": "Undeployed",
+    "numbers.create": "Number added",
+    "numbers.update": "Number label changed",
     "numbers.assign": "Number assignment changed",
     "numbers.release": "Number released",
     "apikeys.create": "API key created",

@@ -12,6 +12,7 @@ from agentbuilder.audit import track
 from agentbuilder.config import ConfigError, default_document, document_sha256, validate_document
 from agentbuilder.errors import InvalidInput, NotAllowed, StaleRevision
 from agentbuilder.models import Agent, Membership, Role, Workspace
+from deployments import routing as call_routing
 
 
 def workspace_create(*, name: str, slug: str) -> Workspace:
@@ -114,6 +115,8 @@ def _replace_draft(
             "An agent with this name already exists.",
             errors={"profile.name": "Another agent in this workspace already has this name."},
         ) from None
+    # Numbers that route to the Draft must answer with the new draft once this commits.
+    transaction.on_commit(lambda: call_routing.invalidate_agent(agent.pk))
     return agent
 
 

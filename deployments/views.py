@@ -43,11 +43,6 @@ def deployments_index(request):
     return render(request, "deployments/index.html", {"statuses": statuses, "nav": "deployments"})
 
 
-@member_required
-def numbers_index(request):
-    return render(request, "deployments/numbers.html", {"nav": "numbers"})
-
-
 def _get_agent_for_member(request, agent_id) -> Agent:
     """The agent with its overview status preloaded, inside the member's workspace."""
     try:

@@ -148,3 +148,30 @@ class Command(BaseCommand):
             deployment_publish(
                 actor=admin, agent=acme, message="Helpdesk v1", version_name="Helpdesk v1"
             )
+
+        self._seed_numbers(demo_ws, acme_ws, admin)
+
+    # One number per demo agent, following Live. Fixed numbers from the UK drama range
+    # (+44 20 7946 0xxx is reserved for fiction); already-present numbers are left as they are.
+    DEMO_NUMBERS = {
+        demo.RESTAURANT["profile"]["name"]: ("+442079460101", "Bella Tavola bookings (production)"),
+        demo.UTILITY["profile"]["name"]: ("+442079460102", "Northgrid billing (production)"),
+        demo.ACME["profile"]["name"]: ("+442079460103", "Acme helpdesk"),
+    }
+
+    def _seed_numbers(self, demo_ws, acme_ws, admin) -> None:
+        from deployments.models import PhoneNumber
+        from deployments.number_services import number_assign, number_create
+
+        for agent in Agent.objects.filter(workspace__in=[demo_ws, acme_ws]):
+            if agent.name not in self.DEMO_NUMBERS:
+                continue
+            number, label = self.DEMO_NUMBERS[agent.name]
+            if PhoneNumber.objects.filter(number=number).exists():
+                continue
+            phone_number = number_create(
+                actor=admin, workspace=agent.workspace, number=number, label=label
+            )
+            number_assign(
+                actor=admin, phone_number=phone_number, agent=agent, variants=[{"target": "live"}]
+            )
