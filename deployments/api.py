@@ -645,6 +645,7 @@ def compare(
     # The same JSON as the dashboard's compare.json: one diff function, one shape.
     return comparison_json(resolve_ref(agent, from_), resolve_ref(agent, to))
 
+
 from deployments.numbers_api import numbers_router  # noqa: E402 - routers register last
 
 api.add_router("", numbers_router)

@@ -185,6 +185,7 @@ class IdempotencyRecord(models.Model):
     def __str__(self) -> str:
         return f"{self.method} {self.path} ({self.key})"
 
+
 # --- Phone numbers and call routing ------------------------------------------------------
 
 
