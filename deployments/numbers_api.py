@@ -9,7 +9,7 @@ from typing import Any
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from agentbuilder import policy
 from agentbuilder.errors import InvalidInput, NotAllowed
@@ -145,7 +145,7 @@ def put_number(request, number: str, payload: AssignmentIn):
             sip_headers=headers,
         )
     body = number_as_dict(number_by_e164(request.workspace, normalised))
-    return (201 if created else 200), body
+    return Status(201 if created else 200, body)
 
 
 @numbers_router.delete("/numbers/{number}", response={204: None, **WRITE_ERRORS})
@@ -153,7 +153,7 @@ def delete_number(request, number: str):
     """Release the number: calls to it get 404 and it can be added again."""
     _ensure_admin(request.actor)
     number_release(actor=request.actor, phone_number=_number_or_404(request, number))
-    return 204, None
+    return Status(204, None)
 
 
 @numbers_router.post("/calls/route", response={200: dict, **WRITE_ERRORS})

@@ -1,6 +1,16 @@
+from pathlib import Path
+
 import pytest
 
-pytestmark = pytest.mark.browser
+E2E_DIR = Path(__file__).resolve().parent
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark every test in this folder `browser`, so `-m browser` / `-m "not browser"`
+    select them. (A `pytestmark` in a conftest would not reach the test modules.)"""
+    for item in items:
+        if E2E_DIR in Path(item.path).resolve().parents:
+            item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture(autouse=True)
