@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "agentbuilder.middleware.CurrentWorkspaceMiddleware",
+    "deployments.middleware.ApiErrorEnvelopeMiddleware",
 ]
 
 ROOT_URLCONF = "agentbuilder.urls"

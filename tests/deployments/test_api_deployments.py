@@ -7,7 +7,12 @@ import pytest
 
 from agentbuilder.services import draft_save
 from deployments.models import Deployment
-from deployments.services import api_key_revoke, deployment_promote, deployment_publish
+from deployments.services import (
+    api_key_create,
+    api_key_revoke,
+    deployment_promote,
+    deployment_publish,
+)
 from tests.deployments.conftest import assert_error
 
 pytestmark = pytest.mark.django_db
@@ -435,3 +440,22 @@ def test_it_answers_401_for_missing_wrong_and_revoked_keys(cast, agent, api_key_
         response = call(method, path, key, json={} if method != "get" else None)
         assert_error(response, 401, "unauthorized")
     assert Deployment.objects.count() == 1
+
+
+def test_it_answers_an_unknown_api_path_in_the_envelope(client):
+    response = client.get("/v1/no-such-thing")
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
+
+
+def test_it_answers_a_wrong_method_in_the_envelope(client, cast):
+    _, raw_key = api_key_create(actor=None, workspace=cast.workspace, name="ci-405")
+    response = client.delete("/v1/agents", headers={"x-api-key": raw_key})
+    assert response.status_code == 405
+    assert response.json() == {
+        "error": {
+            "code": "method_not_allowed",
+            "message": "This endpoint does not accept the DELETE method.",
+        }
+    }
+    assert "GET" in response["Allow"]
