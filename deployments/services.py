@@ -110,6 +110,18 @@ def _append_deployment(
     return deployment
 
 
+def _lock_for(deployment: Deployment) -> tuple[Agent, Deployment]:
+    """Lock `deployment`'s agent, then re-read the deployment with its version (without the
+    version's document, which this never needs)."""
+    agent = lock_agent(deployment.agent)
+    deployment = (
+        Deployment.objects.select_related("version")
+        .defer("version__document")
+        .get(pk=deployment.pk)
+    )
+    return agent, deployment
+
+
 def active_deployment(agent: Agent, environment_name: str) -> Deployment | None:
     # The version's document is not needed here, and can be hundreds of kilobytes.
     environment = (
@@ -177,12 +189,7 @@ def deployment_promote(
     message = _clean_message(message)
     if target_environment is not None:
         target_environment = parse_environment(target_environment, field="targetEnvironment")
-    agent = lock_agent(deployment.agent)
-    deployment = (
-        Deployment.objects.select_related("version")
-        .defer("version__document")
-        .get(pk=deployment.pk)
-    )
+    agent, deployment = _lock_for(deployment)
     if deployment.action == DeploymentAction.UNDEPLOY:
         raise RuleViolation("An undeploy record has no version to promote.", code="not_promotable")
     source_index = ENVIRONMENT_ORDER.index(deployment.environment)
@@ -235,12 +242,7 @@ def deployment_rollback(*, actor: Actor, deployment: Deployment, message: str = 
     message = _clean_message(message)
     if not policy.may(actor.role, "deployment.rollback"):
         raise NotAllowed(policy.why_not("deployment.rollback"))
-    agent = lock_agent(deployment.agent)
-    deployment = (
-        Deployment.objects.select_related("version")
-        .defer("version__document")
-        .get(pk=deployment.pk)
-    )
+    agent, deployment = _lock_for(deployment)
     if deployment.action == DeploymentAction.UNDEPLOY:
         raise RuleViolation("An undeploy record cannot be rolled back to.", code="not_rollbackable")
     current = active_deployment(agent, deployment.environment)
