@@ -30,7 +30,7 @@ ensure_venv() {
   local stamp=".venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)${extras//[^a-z]/}"
   if [ ! -f "$stamp" ]; then
     .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-    .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".${extras}"
+    .venv/bin/python -m pip install --quiet --disable-pip-version-check ".${extras}"
     rm -f .venv/.installed-*
     touch "$stamp"
   fi

@@ -12,10 +12,15 @@ cfg = dj_database_url.parse(os.environ["DATABASE_URL"])
 if cfg["ENGINE"] != "django.db.backends.postgresql":
     sys.exit(f"error: the tests need PostgreSQL, but DATABASE_URL points at {cfg['ENGINE']}.")
 try:
-    psycopg.connect(host=cfg["HOST"] or None, port=cfg["PORT"] or None, user=cfg["USER"] or None,
-                    password=cfg["PASSWORD"] or None, dbname="postgres", connect_timeout=5).close()
+    conn = psycopg.connect(host=cfg["HOST"] or None, port=cfg["PORT"] or None, user=cfg["USER"] or None,
+                           password=cfg["PASSWORD"] or None, dbname="postgres", connect_timeout=5,
+                           autocommit=True)
 except Exception as exc:
     sys.exit(f"error: no PostgreSQL reachable at {cfg['HOST']}:{cfg['PORT'] or 5432} ({exc.__class__.__name__}); start it or set DATABASE_URL.")
+# pytest makes its own test_<name> database; the named one must exist for manage.py checks.
+with conn:
+    if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [cfg["NAME"]]).fetchone():
+        conn.execute(f'CREATE DATABASE "{cfg["NAME"]}"')
 PY
 then
   exit 1
