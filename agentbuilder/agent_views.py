@@ -401,7 +401,12 @@ def back_to_page(request, agent: Agent):
 def draft_discard_view(request, agent):
     """The banner's Delete: revert the draft to the latest published version."""
     try:
-        agent = draft_discard(actor=actor_for(request), agent=agent)
+        base_revision = request.POST.get("base_revision", "")
+        agent = draft_discard(
+            actor=actor_for(request),
+            agent=agent,
+            base_revision=int(base_revision) if base_revision.isdigit() else None,
+        )
     except ServiceError as error:
         messages.error(request, error.message)
     else:
@@ -426,6 +431,7 @@ def draft_publish(request, agent):
                 message=description,
                 version_name=name,
                 version_description=description,
+                base_revision=form.cleaned_data["base_revision"],
             )
         except InvalidInput as error:
             errors_for_fields(form, error.errors or {"document": error.message})

@@ -438,6 +438,9 @@ class PublishForm(forms.Form):
     description = forms.CharField(
         required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
+    # The draft revision the banner was rendered for (refreshed with the banner after
+    # every save): publishing refuses if the draft moved on since.
+    base_revision = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
 
 SECTION_FORMS: dict[str, type[SectionForm]] = {

@@ -151,12 +151,17 @@ def stale_revision_error(agent: Agent) -> StaleRevision:
 
 
 @transaction.atomic
-def draft_discard(*, actor: Actor, agent: Agent) -> Agent:
-    """Revert the draft to the latest published version (the banner's Delete)."""
+def draft_discard(*, actor: Actor, agent: Agent, base_revision: int | None = None) -> Agent:
+    """Revert the draft to the latest published version (the banner's Delete).
+
+    With `base_revision`, refuses (StaleRevision) if someone saved since the user looked,
+    so Delete never throws away a colleague's edit the user has not seen."""
     from versions.models import Version
 
     _ensure_may(actor, "draft.edit")
     agent = lock_agent(agent)
+    if base_revision is not None and agent.draft_revision != base_revision:
+        raise stale_revision_error(agent)
     latest = Version.objects.filter(agent=agent).order_by("-number").first()
     if latest is None:
         raise InvalidInput("Nothing has been published yet, so there is no version to revert to.")

@@ -141,6 +141,7 @@ def deployment_publish(
     message: str = "",
     version_name: str = "",
     version_description: str = "",
+    base_revision: int | None = None,
 ) -> tuple[Deployment, bool]:
     """Publish the draft (a new version, or the latest one when the draft is unchanged) and
     deploy it to `environment`, Sandbox by default. Returns (deployment, created).
@@ -157,6 +158,7 @@ def deployment_publish(
         agent=agent,
         name=version_name or message[:120],
         description=version_description or message,
+        base_revision=base_revision,
     )
     current = active_deployment(agent, environment)
     if current is not None and current.version_id == version.pk:

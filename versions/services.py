@@ -19,13 +19,20 @@ def latest_version(agent: Agent) -> Version | None:
 
 @transaction.atomic
 def version_publish(
-    *, actor: Actor, agent: Agent, name: str = "", description: str = ""
+    *,
+    actor: Actor,
+    agent: Agent,
+    name: str = "",
+    description: str = "",
+    base_revision: int | None = None,
 ) -> tuple[Version, bool]:
     """Freeze the draft as the next version. Returns (version, created).
 
     Publishing a draft identical to the latest version creates nothing and returns the
     latest. The agent row lock makes the number gapless and unique under concurrent
-    publishes; the unique (agent, number) constraint backs it up.
+    publishes; the unique (agent, number) constraint backs it up. With `base_revision`,
+    refuses (StaleRevision) if the draft moved on since the user looked at it, so nobody
+    publishes a change they have not seen.
     """
     if not policy.may(actor.role, "version.publish"):
         raise NotAllowed(policy.why_not("version.publish"))
@@ -39,6 +46,8 @@ def version_publish(
             "The description is too long.", errors={"description": "Use at most 2,000 characters."}
         )
     agent = lock_agent(agent)
+    if base_revision is not None and agent.draft_revision != base_revision:
+        raise stale_revision_error(agent)
     latest = latest_version(agent)
     if latest is not None and latest.sha256 == agent.draft_sha256:
         return latest, False

@@ -36,7 +36,10 @@ def banner_context(
         "show_banner": has_changes,
         "summary": summary,
         "oob": oob,
-        "publish_form": publish_form or PublishForm(auto_id=f"publish_{agent.pk}_%s"),
+        "publish_form": publish_form
+        or PublishForm(
+            auto_id=f"publish_{agent.pk}_%s", initial={"base_revision": agent.draft_revision}
+        ),
     }
 
 

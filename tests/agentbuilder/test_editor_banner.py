@@ -191,3 +191,34 @@ def test_delete_without_a_version_says_why(client_for, agent):
 def test_delete_404s_for_another_workspace(client_for, cast):
     theirs = cast.agent("Theirs", workspace=cast.other_workspace)
     assert client_for("builder").post(discard_url(theirs), **HTMX).status_code == 404
+
+
+# --- Both refuse when a colleague saved after the banner was shown --------------------
+
+
+def test_publish_refuses_a_draft_that_moved_on_since_the_banner_was_shown(client_for, cast, agent):
+    shown_revision = Agent.objects.get(pk=agent.pk).draft_revision
+    edit(cast, agent, "A colleague's change")
+    response = client_for("builder").post(
+        publish_url(agent), {"name": "Launch", "base_revision": shown_revision}, **HTMX
+    )
+    assert response.status_code == 200
+    assert "reload to see their change" in response.content.decode()
+    assert not Version.objects.filter(agent=agent).exists()
+    assert not Deployment.objects.filter(agent=agent).exists()
+
+
+def test_the_banner_publish_form_carries_the_current_revision(cast, agent):
+    edit(cast, agent)
+    revision = Agent.objects.get(pk=agent.pk).draft_revision
+    assert f'name="base_revision" value="{revision}"' in render_banner(agent)
+
+
+def test_delete_refuses_when_a_colleague_saved_since(client_for, cast, agent):
+    version_publish(actor=cast.builder, agent=agent, name="First")
+    shown_revision = edit(cast, agent).draft_revision
+    colleague = edit(cast, agent, "A colleague's newer change")
+    client_for("builder").post(discard_url(agent), {"base_revision": shown_revision}, **HTMX)
+    saved = Agent.objects.get(pk=agent.pk)
+    assert saved.draft_revision == colleague.draft_revision
+    assert saved.draft_document["behaviour"]["systemPrompt"] == "A colleague's newer change"
