@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 
 from agentbuilder.access import member_required
 from agentbuilder.middleware import SESSION_KEY
-from agentbuilder.models import Membership
+from agentbuilder.models import Connection, Membership
 from agentbuilder.selectors import agent_status, agents_with_status
 
 
@@ -36,7 +36,20 @@ def workspace_switch(request):
 
 @member_required
 def settings_page(request):
-    return render(request, "agentbuilder/settings.html", {"nav": "settings"})
+    """The workspace, its members and its connections (never their secrets)."""
+    members = (
+        Membership.objects.filter(workspace=request.workspace)
+        .select_related("user")
+        .order_by("user__username")
+    )
+    connections = Connection.objects.filter(workspace=request.workspace).only(
+        "key", "display_name", "auth_type", "created_at"
+    )
+    return render(
+        request,
+        "agentbuilder/settings.html",
+        {"nav": "settings", "members": members, "connections": connections},
+    )
 
 
 @never_cache

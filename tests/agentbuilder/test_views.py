@@ -117,3 +117,27 @@ def test_every_sidebar_page_renders(client_for, cast, name):
     response = client_for("builder").get(reverse(name))
     assert response.status_code == 200
     assert b'aria-current="page"' in response.content
+
+
+def test_settings_lists_members_and_connections_without_secrets(
+    client_for, cast, django_assert_max_num_queries
+):
+    from agentbuilder.models import Connection
+
+    Connection.objects.create(
+        workspace=cast.workspace,
+        key="crm",
+        display_name="CRM",
+        auth_type="bearer",
+        secret="s3cr3t-token-value",
+    )
+    Connection.objects.create(
+        workspace=cast.other_workspace, key="theirs", display_name="Theirs", auth_type="basic"
+    )
+    client = client_for("ops")
+    with django_assert_max_num_queries(8):
+        html = client.get(reverse("settings")).content.decode()
+    assert "builder" in html and "Ops" in html
+    assert "crm" in html and "Bearer Token" in html
+    assert "s3cr3t-token-value" not in html
+    assert "Theirs" not in html
