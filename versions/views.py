@@ -183,7 +183,7 @@ def _history_querysets(workspace, agent_id=None):
     """One values() queryset per history table, all with HISTORY_COLUMNS, so that they can
     be combined with UNION and paginated by the database (a constant number of queries)."""
     from agentbuilder.models import Connection, Membership
-    from deployments.models import ApiKey, Deployment
+    from deployments.models import ApiKey, Deployment, NumberAssignment, PhoneNumber
 
     agents = Agent.objects.filter(workspace=workspace).values("pk")
     # Typed NULLs: PostgreSQL resolves UNION column types pairwise, and untyped NULLs in the
@@ -233,6 +233,14 @@ def _history_querysets(workspace, agent_id=None):
             environment_ref=Cast("environment", CharField()),
             subject=Cast("message", CharField()),
         ),
+        shape(
+            NumberAssignment.history.filter(agent_id__in=[agent_id] if agent_id else agents),
+            "assignment",
+            agent_ref=F("agent_id"),
+            number_ref=no_number,
+            environment_ref=no_text,
+            subject=Cast("summary", CharField()),
+        ),
     ]
     if agent_id is None:
         querysets += [
@@ -261,6 +269,14 @@ def _history_querysets(workspace, agent_id=None):
                 environment_ref=no_text,
                 subject=Cast("key", CharField()),
             ),
+            shape(
+                PhoneNumber.history.filter(workspace=workspace),
+                "number",
+                agent_ref=no_agent,
+                number_ref=no_number,
+                environment_ref=no_text,
+                subject=Cast("number", CharField()),
+            ),
         ]
     return querysets
 
@@ -280,8 +296,8 @@ FALLBACK_ACTIONS = {
 
 @member_required
 def project_history(request):
-    """Every change in the workspace, newest first: drafts, versions, deployments, members,
-    API keys and connections (never their secrets)."""
+    """Every change in the workspace, newest first: drafts, versions, deployments, number
+    assignments, members, API keys, connections (never their secrets) and phone numbers."""
     from django.contrib.auth import get_user_model
 
     agent_filter = request.GET.get("agent") or None

@@ -235,3 +235,20 @@ def test_history_names_the_member_and_role(client_for, cast):
     body = response.content.decode()
     assert "Member added" in body
     assert "ops as ops" in body
+
+
+def test_project_history_shows_number_changes(client_for, cast):
+    from deployments.number_services import number_assign, number_create
+
+    agent = cast.agent("Routed")
+    phone_number = number_create(
+        actor=cast.admin, workspace=cast.workspace, number="+44 20 7946 0002", label="Main"
+    )
+    number_assign(
+        actor=cast.admin, phone_number=phone_number, agent=agent, variants=[{"target": "live"}]
+    )
+    html = client_for("builder").get(reverse("versions:history")).content.decode()
+    assert "Number +442079460002" in html
+    assert "Number assignment changed" in html
+    filtered = client_for("builder").get(reverse("versions:history") + f"?agent={agent.pk}")
+    assert "Number assignment changed" in filtered.content.decode()
