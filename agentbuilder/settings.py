@@ -123,6 +123,10 @@ if _redis_url:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# API key lookups are cached only in a cache every app process shares (Redis), because a
+# revoked key must be refused at once everywhere (deployments/api_key_cache.py).
+API_KEY_CACHE_SECONDS = int(env_str("API_KEY_CACHE_SECONDS", "300" if _redis_url else "0"))
+
 TASKS = {
     "default": {
         "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),

@@ -23,6 +23,7 @@ from agentbuilder.actors import Actor, actor_label
 from agentbuilder.errors import InvalidInput, ServiceError, StaleRevision
 from agentbuilder.models import Agent
 from agentbuilder.services import draft_save
+from deployments.api_key_cache import api_key_for_hash, should_touch
 from deployments.api_schemas import (
     ActiveDeploymentsOut,
     AgentListOut,
@@ -72,17 +73,15 @@ class ApiKeyAuth(APIKeyHeader):
         request.workspace for the endpoint."""
         if not key:
             return None
-        api_key = (
-            ApiKey.objects.select_related("workspace", "user")
-            .filter(key_hash=api_key_hash(key), revoked_at__isnull=True)
-            .first()
-        )
+        api_key = api_key_for_hash(api_key_hash(key))
         if api_key is None:
             return None
         now = timezone.now()
         # Touch last_used_at at most once a minute: it is shown in the keys list, and
-        # writing it on every call would make every read a write.
-        if api_key.last_used_at is None or (now - api_key.last_used_at).total_seconds() > 60:
+        # writing it on every call would make every read a write. (update() skips history
+        # on purpose: last_used_at is not part of the key's history.)
+        recent = api_key.last_used_at and (now - api_key.last_used_at).total_seconds() <= 60
+        if not recent and should_touch(api_key):
             ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
         request.api_key = api_key
         request.workspace = api_key.workspace

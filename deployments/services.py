@@ -21,6 +21,7 @@ from agentbuilder.errors import InvalidInput, NotAllowed, RuleViolation
 from agentbuilder.models import Agent
 from agentbuilder.services import lock_agent, user_create
 from deployments import routing
+from deployments.api_key_cache import forget_api_key
 from deployments.models import (
     ENVIRONMENT_ORDER,
     ApiKey,
@@ -364,4 +365,6 @@ def api_key_revoke(*, actor: Actor, api_key: ApiKey) -> ApiKey:
     api_key.revoked_at = timezone.now()
     track(api_key, actor=actor, action="apikeys.revoke", detail=api_key.name)
     api_key.save()
+    key_hash = api_key.key_hash
+    transaction.on_commit(lambda: forget_api_key(key_hash))
     return api_key
