@@ -7,10 +7,12 @@ is a 404 — indistinguishable from one that does not exist.
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import render
 
 from agentbuilder.actors import Actor
 from agentbuilder.models import Agent
+from agentbuilder.selectors import agent_in_workspace
 
 
 def member_required(view):
@@ -33,5 +35,28 @@ def actor_for(request) -> Actor:
     return Actor(user=request.user, role=request.membership.role)
 
 
-def get_agent_for_member(request, agent_id) -> Agent:
-    return get_object_or_404(Agent, pk=agent_id, workspace=request.membership.workspace)
+def get_agent_for_member(request, agent_id, *, queryset=None) -> Agent:
+    """The agent of the member's workspace with this id (from `queryset` when given, e.g.
+    one with the status preloaded); 404 otherwise."""
+    agent = agent_in_workspace(request.membership.workspace, agent_id, queryset=queryset)
+    if agent is None:
+        raise Http404("No agent with this id.")
+    return agent
+
+
+def agent_post(view):
+    """A POST-only view of one agent, which it receives looked up in the member's workspace.
+
+    The lookup comes before the method check, so another workspace's agent is a 404 for
+    every method: a 405 would confirm that the agent exists.
+    """
+
+    @member_required
+    @wraps(view)
+    def wrapper(request, agent_id, *args, **kwargs):
+        agent = get_agent_for_member(request, agent_id)
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        return view(request, agent, *args, **kwargs)
+
+    return wrapper

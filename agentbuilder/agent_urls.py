@@ -22,6 +22,4 @@ urlpatterns = [
         agent_views.item_remove,
         name="item_remove",
     ),
-    path("<uuid:agent_id>/draft/discard/", agent_views.draft_discard_view, name="draft_discard"),
-    path("<uuid:agent_id>/draft/publish/", agent_views.draft_publish, name="draft_publish"),
 ]

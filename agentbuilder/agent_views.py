@@ -8,18 +8,16 @@ full page, so the editor also works without JavaScript.
 """
 
 from dataclasses import dataclass, field
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
-from django_htmx.http import HttpResponseClientRedirect
 
-from agentbuilder.access import actor_for, get_agent_for_member, member_required
+from agentbuilder import hooks
+from agentbuilder.access import actor_for, agent_post, get_agent_for_member, member_required
 from agentbuilder.errors import InvalidInput, ServiceError
 from agentbuilder.forms import (
     ITEM_FORMS,
@@ -34,7 +32,6 @@ from agentbuilder.forms import (
     KnowledgeBaseForm,
     LanguageModelForm,
     ProfileForm,
-    PublishForm,
     RevisionForm,
     TimingForm,
     VariableForm,
@@ -42,11 +39,7 @@ from agentbuilder.forms import (
     errors_for_fields,
 )
 from agentbuilder.models import Agent, Connection
-from agentbuilder.selectors import agent_status, agents_with_status
-from agentbuilder.services import draft_discard, draft_save
-from agentbuilder.templatetags.agent_tags import banner_context
-from deployments.services import deployment_publish
-from versions.models import Version
+from agentbuilder.services import draft_save
 
 TEMPLATE = "agentbuilder/agent_detail.html"
 
@@ -199,13 +192,6 @@ def build_section(
     return section
 
 
-def _agent_with_status(request, agent_id) -> Agent:
-    try:
-        return agents_with_status(request.workspace).get(pk=agent_id)
-    except Agent.DoesNotExist:
-        raise Http404("No such agent.") from None
-
-
 def _page_context(agent: Agent, *, bound_key: str | None = None, bound: Bound | None = None):
     connection_keys = _connection_keys(agent)
     sections = [
@@ -217,30 +203,12 @@ def _page_context(agent: Agent, *, bound_key: str | None = None, bound: Bound | 
         )
         for key, *_ in SECTIONS
     ]
-    return {"agent": agent, "status": agent_status(agent), "sections": sections, "nav": "agents"}
-
-
-def post_for_agent(view):
-    """A POST-only view of one agent, which it receives looked up in the member's workspace.
-
-    The lookup comes before the method check, so another workspace's agent is a 404 for
-    every method: a 405 would confirm that the agent exists.
-    """
-
-    @member_required
-    @wraps(view)
-    def wrapper(request, agent_id, *args, **kwargs):
-        agent = get_agent_for_member(request, agent_id)
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        return view(request, agent, *args, **kwargs)
-
-    return wrapper
+    return {"agent": agent, "sections": sections, "nav": "agents"}
 
 
 @member_required
 def agent_detail(request, agent_id):
-    agent = _agent_with_status(request, agent_id)
+    agent = get_agent_for_member(request, agent_id)
     return render(request, TEMPLATE, _page_context(agent))
 
 
@@ -252,23 +220,14 @@ def _section_response(
             return redirect(
                 f"{reverse('agentbuilder:agent_detail', args=[agent.pk])}#section-{key}"
             )
-        agent = _agent_with_status(request, agent.pk)
         return render(request, TEMPLATE, _page_context(agent, bound_key=key, bound=bound))
     section = build_section(agent, key, connection_keys=_connection_keys(agent), bound=bound)
     parts = [render_to_string(f"{TEMPLATE}#section", {"agent": agent, "section": section}, request)]
     if saved:
-        parts.append(
-            render_to_string(
-                "agentbuilder/partials/draft_banner.html", banner_context(agent, oob=True), request
-            )
-        )
+        # What other apps show of the draft (the banner, the status strip) moves with it.
+        parts.append(hooks.render("draft_saved_fragments", request=request, agent=agent))
         parts.append(render_to_string(f"{TEMPLATE}#revision_oob", {"agent": agent}, request))
-        status = agent_status(_agent_with_status(request, agent.pk))
-        parts.append(
-            render_to_string(
-                "agentbuilder/partials/env_strip.html", {"status": status, "oob": True}, request
-            )
-        )
+        parts.append(hooks.render("agent_status", request=request, agent=agent, oob=True))
     parts.append(render_to_string("partials/toasts_oob.html", {}, request))
     return HttpResponse("".join(parts))
 
@@ -304,7 +263,7 @@ def _save(request, agent: Agent, key: str, form, build, *, item_id=None, summary
     return _section_response(request, agent, key, bound=Bound(form, item_id))
 
 
-@post_for_agent
+@agent_post
 def section_save(request, agent, section):
     form_class = SECTION_FORMS.get(section)
     if form_class is None:
@@ -329,7 +288,7 @@ def _item_form_class(kind: str) -> type[ItemForm]:
     return form_class
 
 
-@post_for_agent
+@agent_post
 def item_save(request, agent, kind, item_id=None):
     """Add an item to a list (no item_id) or change one."""
     form_class = _item_form_class(kind)
@@ -358,7 +317,7 @@ def item_save(request, agent, kind, item_id=None):
     )
 
 
-@post_for_agent
+@agent_post
 def item_remove(request, agent, kind, item_id):
     form_class = _item_form_class(kind)
     names = {item["id"]: item["name"] for item in form_class.items_of(agent.draft_document)}
@@ -382,83 +341,3 @@ def item_remove(request, agent, kind, item_id):
         return _section_response(request, agent, key)
     messages.success(request, f"{form_class.noun.capitalize()} {names[item_id]} removed.")
     return _section_response(request, agent, key, saved=True)
-
-
-def back_to_page(request, agent: Agent):
-    """After a banner action: reload the page the user was on (any page of the agent)."""
-    fallback = reverse("agentbuilder:agent_detail", args=[agent.pk])
-    target = request.POST.get("next") or (request.htmx.current_url if request.htmx else "")
-    if not target or not url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        target = fallback
-    if request.htmx:
-        return HttpResponseClientRedirect(target)
-    return redirect(target)
-
-
-@post_for_agent
-def draft_discard_view(request, agent):
-    """The banner's Delete: revert the draft to the latest published version."""
-    try:
-        base_revision = request.POST.get("base_revision", "")
-        agent = draft_discard(
-            actor=actor_for(request),
-            agent=agent,
-            base_revision=int(base_revision) if base_revision.isdigit() else None,
-        )
-    except ServiceError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, "Draft deleted: the agent is back to its latest version.")
-    return back_to_page(request, agent)
-
-
-@post_for_agent
-def draft_publish(request, agent):
-    """The banner's Publish: a new version (unless the draft is unchanged) deployed to Sandbox."""
-    form = PublishForm(request.POST, auto_id=f"publish_{agent.pk}_%s")
-    if form.is_valid():
-        name, description = form.cleaned_data["name"], form.cleaned_data["description"]
-        latest_before = (
-            Version.objects.filter(agent=agent).order_by("-number").values_list("number", flat=True)
-        ).first()
-        try:
-            deployment, deployed = deployment_publish(
-                actor=actor_for(request),
-                agent=agent,
-                environment="sandbox",
-                message=description,
-                version_name=name,
-                version_description=description,
-                base_revision=form.cleaned_data["base_revision"],
-            )
-        except InvalidInput as error:
-            errors_for_fields(form, error.errors or {"document": error.message})
-        except ServiceError as error:
-            form.add_error(None, error.message)
-        else:
-            version = deployment.version
-            if latest_before is None or version.number > latest_before:
-                messages.success(
-                    request, f"Published V{version.number} “{version.name}” to Sandbox."
-                )
-            elif deployed:
-                messages.info(
-                    request,
-                    f"The draft is the same as V{version.number}, so no new version was "
-                    f"created; V{version.number} is now in Sandbox.",
-                )
-            else:
-                messages.info(
-                    request,
-                    f"Nothing to publish: the draft is the same as V{version.number}, "
-                    "which is already in Sandbox.",
-                )
-            return back_to_page(request, agent)
-    if request.htmx:
-        context = {**banner_context(agent, publish_form=form)}
-        return render(request, "agentbuilder/partials/draft_banner.html#publish_form", context)
-    for error in form.errors.values():
-        messages.error(request, " ".join(error))
-    return back_to_page(request, agent)

@@ -48,3 +48,9 @@ class InvalidInput(ServiceError):
     ):
         super().__init__(message, code=code)
         self.errors = errors or {}
+
+
+def error_envelope(code: str, message: str, **extra) -> dict:
+    """The one JSON shape of an error, for the Agents API and every JSON view:
+    {"error": {"code": ..., "message": ..., **extra}} (extra: e.g. `fields`)."""
+    return {"error": {"code": code, "message": message, **extra}}

@@ -428,21 +428,6 @@ class AnalysisFieldForm(ItemForm):
     description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class PublishForm(forms.Form):
-    name = forms.CharField(
-        label="Version name",
-        max_length=120,
-        required=False,
-        help_text="For example “Added booking tool”.",
-    )
-    description = forms.CharField(
-        required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
-    )
-    # The draft revision the banner was rendered for (refreshed with the banner after
-    # every save): publishing refuses if the draft moved on since.
-    base_revision = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
-
-
 SECTION_FORMS: dict[str, type[SectionForm]] = {
     "profile": ProfileForm,
     "behaviour": BehaviourForm,

@@ -5,6 +5,7 @@ Pre-release; ops also promote to Live, roll back and undeploy; admins do everyth
 including phone numbers, API keys and members.
 """
 
+from agentbuilder.errors import NotAllowed
 from agentbuilder.models import Role
 
 RANK = {Role.BUILDER: 1, Role.OPS: 2, Role.ADMIN: 3}
@@ -49,3 +50,19 @@ def why_not_deploy_to(environment: str) -> str:
     if DEPLOY_TO[environment] == Role.OPS:
         return "Only ops and admins can promote to Live."
     return "You cannot deploy to this environment."
+
+
+# What an API key is told instead of REASONS, where a role name would read oddly for a key.
+KEY_REASONS = {"numbers.edit": "Only admin keys can change numbers."}
+
+
+def ensure_may(actor, action: str) -> None:
+    """Raise NotAllowed, with the reason people see, unless `actor` may do `action`."""
+    if not may(actor.role, action):
+        reason = KEY_REASONS.get(action) if getattr(actor, "api_key_name", None) else None
+        raise NotAllowed(reason or why_not(action))
+
+
+def ensure_may_deploy_to(actor, environment: str) -> None:
+    if not may_deploy_to(actor.role, environment):
+        raise NotAllowed(why_not_deploy_to(environment))

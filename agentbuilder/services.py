@@ -6,13 +6,12 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from agentbuilder import policy
+from agentbuilder import hooks, policy
 from agentbuilder.actors import Actor
 from agentbuilder.audit import track
 from agentbuilder.config import ConfigError, default_document, document_sha256, validate_document
-from agentbuilder.errors import InvalidInput, NotAllowed, StaleRevision
+from agentbuilder.errors import InvalidInput, StaleRevision
 from agentbuilder.models import Agent, Membership, Role, Workspace
-from deployments import routing as call_routing
 
 
 def workspace_create(*, name: str, slug: str) -> Workspace:
@@ -36,29 +35,23 @@ def membership_set(*, workspace: Workspace, user, role: str) -> Membership:
     return membership
 
 
-def _ensure_may(actor: Actor, action: str) -> None:
-    if not policy.may(actor.role, action):
-        raise NotAllowed(policy.why_not(action))
-
-
-def _invalid_config(error: ConfigError) -> InvalidInput:
-    return InvalidInput("The configuration is not valid.", errors=error.errors)
+def validated_document(document: Any) -> dict[str, Any]:
+    """The canonical form of `document`, or InvalidInput with a message per field."""
+    try:
+        return validate_document(document)
+    except ConfigError as error:
+        raise InvalidInput("The configuration is not valid.", errors=error.errors) from None
 
 
 @transaction.atomic
 def agent_create(
     *, actor: Actor, workspace: Workspace, name: str, document: dict | None = None
 ) -> Agent:
-    """Create an agent with a draft (default or given) and its three environments."""
-    from deployments.models import ENVIRONMENT_ORDER, Environment
-
-    _ensure_may(actor, "draft.edit")
+    """Create an agent with a draft (default or given); the `agent_created` hook adds what
+    higher apps keep per agent (deployments: its three environments)."""
+    policy.ensure_may(actor, "draft.edit")
     raw = document if document is not None else default_document(name)
-    raw = {**raw, "profile": {**raw.get("profile", {}), "name": name}}
-    try:
-        canonical = validate_document(raw)
-    except ConfigError as error:
-        raise _invalid_config(error) from None
+    canonical = validated_document({**raw, "profile": {**raw.get("profile", {}), "name": name}})
     if Agent.objects.filter(workspace=workspace, name=canonical["profile"]["name"]).exists():
         raise InvalidInput(
             "An agent with this name already exists.",
@@ -73,10 +66,7 @@ def agent_create(
     )
     track(agent, actor=actor, action="agents.create")
     agent.save()
-    for environment_name in ENVIRONMENT_ORDER:
-        environment = Environment(agent=agent, name=environment_name)
-        track(environment, actor=actor, action="agents.create")
-        environment.save()
+    hooks.run("agent_created", actor=actor, agent=agent)
     return agent
 
 
@@ -87,9 +77,29 @@ def lock_agent(agent: Agent) -> Agent:
     return Agent.objects.select_for_update().get(pk=agent.pk)
 
 
-def _replace_draft(
-    *, actor: Actor, agent: Agent, canonical: dict[str, Any], action: str, detail: str
+def draft_open(*, actor: Actor, agent: Agent, action: str, base_revision: int | None) -> Agent:
+    """The opening every draft transition shares (save, discard, restore, publish): the
+    policy check for `action`, the agent row lock, and, with `base_revision`, the stale
+    check. Returns the agent re-read under the lock.
+
+    Raises NotAllowed, or StaleRevision (naming who saved in between and when) if the draft
+    moved on since the user looked at it, so nobody overwrites, discards or publishes a
+    change they have not seen.
+    """
+    policy.ensure_may(actor, action)
+    agent = lock_agent(agent)
+    if base_revision is not None and agent.draft_revision != base_revision:
+        raise stale_revision_error(agent)
+    return agent
+
+
+def draft_replace(
+    *, actor: Actor, agent: Agent, canonical: dict[str, Any], action: str, detail: str = ""
 ) -> Agent:
+    """Make `canonical` (from validated_document) the draft of `agent`, which the caller
+    opened with draft_open. A document identical to the draft changes nothing."""
+    if document_sha256(canonical) == agent.draft_sha256:
+        return agent
     new_name = canonical["profile"]["name"]
     if (
         new_name != agent.name
@@ -116,7 +126,7 @@ def _replace_draft(
             errors={"profile.name": "Another agent in this workspace already has this name."},
         ) from None
     # Numbers that route to the Draft must answer with the new draft once this commits.
-    transaction.on_commit(lambda: call_routing.invalidate_agent(agent.pk))
+    hooks.run_on_commit("agent_changed", agent_id=agent.pk)
     return agent
 
 
@@ -129,17 +139,11 @@ def draft_save(
     Raises InvalidInput (nothing written) for a bad document and StaleRevision, naming who
     saved in between and when, if the draft moved on.
     """
-    _ensure_may(actor, "draft.edit")
-    try:
-        canonical = validate_document(document)
-    except ConfigError as error:
-        raise _invalid_config(error) from None
-    agent = lock_agent(agent)
-    if agent.draft_revision != base_revision:
-        raise stale_revision_error(agent)
-    if document_sha256(canonical) == agent.draft_sha256:
-        return agent
-    return _replace_draft(
+    policy.ensure_may(actor, "draft.edit")
+    # Validated before the lock: a large document's validation never holds up other writers.
+    canonical = validated_document(document)
+    agent = draft_open(actor=actor, agent=agent, action="draft.edit", base_revision=base_revision)
+    return draft_replace(
         actor=actor, agent=agent, canonical=canonical, action="drafts.save", detail=summary
     )
 
@@ -148,32 +152,6 @@ def stale_revision_error(agent: Agent) -> StaleRevision:
     who = agent.draft_updated_by.get_username() if agent.draft_updated_by else "someone"
     when = timezone.localtime(agent.draft_updated_at).strftime("%H:%M:%S on %d %b %Y")
     return StaleRevision(f"Changed by {who} at {when} — reload to see their change.")
-
-
-@transaction.atomic
-def draft_discard(*, actor: Actor, agent: Agent, base_revision: int | None = None) -> Agent:
-    """Revert the draft to the latest published version (the banner's Delete).
-
-    With `base_revision`, refuses (StaleRevision) if someone saved since the user looked,
-    so Delete never throws away a colleague's edit the user has not seen."""
-    from versions.models import Version
-
-    _ensure_may(actor, "draft.edit")
-    agent = lock_agent(agent)
-    if base_revision is not None and agent.draft_revision != base_revision:
-        raise stale_revision_error(agent)
-    latest = Version.objects.filter(agent=agent).order_by("-number").first()
-    if latest is None:
-        raise InvalidInput("Nothing has been published yet, so there is no version to revert to.")
-    if latest.sha256 == agent.draft_sha256:
-        return agent
-    return _replace_draft(
-        actor=actor,
-        agent=agent,
-        canonical=latest.document,
-        action="drafts.discard",
-        detail=f"to V{latest.number}",
-    )
 
 
 def user_create(*, username: str, password: str | None, email: str = "", is_active: bool = True):

@@ -60,9 +60,13 @@ INSTALLED_APPS = [
     "simple_history",
     "django_tasks_db",
     "ninja",
+    # The apps, from the core up (docs/architecture.md); each imports only apps above it here.
     "agentbuilder",
     "versions",
     "deployments",
+    "telephony",
+    "console",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -78,7 +82,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "agentbuilder.middleware.CurrentWorkspaceMiddleware",
-    "deployments.middleware.ApiErrorEnvelopeMiddleware",
+    "api.middleware.ApiErrorEnvelopeMiddleware",
 ]
 
 ROOT_URLCONF = "agentbuilder.urls"
@@ -124,7 +128,7 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # API key lookups are cached only in a cache every app process shares (Redis), because a
-# revoked key must be refused at once everywhere (deployments/api_key_cache.py).
+# revoked key must be refused at once everywhere (api/keys.py).
 API_KEY_CACHE_SECONDS = int(env_str("API_KEY_CACHE_SECONDS", "300" if _redis_url else "0"))
 
 TASKS = {
@@ -137,7 +141,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "dashboard"
+LOGIN_REDIRECT_URL = "console:dashboard"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en-gb"

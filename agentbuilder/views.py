@@ -8,13 +8,6 @@ from django.views.decorators.http import require_POST
 from agentbuilder.access import member_required
 from agentbuilder.middleware import SESSION_KEY
 from agentbuilder.models import Connection, Membership
-from agentbuilder.selectors import agent_status, agents_with_status
-
-
-@member_required
-def dashboard(request):
-    statuses = [agent_status(agent) for agent in agents_with_status(request.workspace)]
-    return render(request, "agentbuilder/dashboard.html", {"statuses": statuses, "nav": "agents"})
 
 
 @require_POST
@@ -31,7 +24,7 @@ def workspace_switch(request):
     else:
         request.session[SESSION_KEY] = membership.workspace.slug
         messages.success(request, f"Switched to {membership.workspace.name}.")
-    return redirect("dashboard")
+    return redirect("console:dashboard")
 
 
 @member_required

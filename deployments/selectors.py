@@ -3,23 +3,100 @@
 The Deployments page lists one environment's records newest first, 25 a page. Everything a
 row needs (version, actor, which menu items apply and why others are disabled) is read in a
 constant number of queries: the page's rows with their version and user joined, plus the
-environment pointers the caller already loaded with `agentbuilder.selectors`.
+environment pointers the caller already loaded with `agents_with_status`.
 """
 
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.timesince import timesince
 
 from agentbuilder import policy
 from agentbuilder.actors import actor_label
-from agentbuilder.models import Agent
-from deployments.models import ENVIRONMENT_ORDER, Deployment, DeploymentAction, EnvironmentName
+from agentbuilder.models import Agent, Workspace
+from deployments.models import (
+    ENVIRONMENT_ORDER,
+    Deployment,
+    DeploymentAction,
+    Environment,
+    EnvironmentName,
+)
+from versions.models import Version
 
 PAGE_SIZE = 25
+
+
+# --- The status of agents: the draft's state and each environment's version ------------
+
+
+def agents_with_status(workspace: Workspace) -> QuerySet[Agent]:
+    """The workspace's agents with what the overview strip needs, in a constant number of
+    queries: the latest version's number and hash, and each environment's active version."""
+    latest = Version.objects.filter(agent=OuterRef("pk")).order_by("-number")
+    return (
+        Agent.objects.filter(workspace=workspace)
+        .annotate(
+            latest_version_number=Subquery(latest.values("number")[:1]),
+            latest_version_sha256=Subquery(latest.values("sha256")[:1]),
+        )
+        .prefetch_related(
+            Prefetch(
+                "environments",
+                queryset=Environment.objects.select_related(
+                    "active_deployment__version", "active_deployment__created_by"
+                ),
+            )
+        )
+        .order_by("name")
+    )
+
+
+@dataclass(frozen=True)
+class EnvironmentStatus:
+    name: str
+    label: str
+    deployment: object | None
+
+    @property
+    def version(self):
+        return self.deployment.version if self.deployment else None
+
+
+@dataclass(frozen=True)
+class AgentStatus:
+    """The seeds' state diagram, made live: draft state plus each environment's version."""
+
+    agent: Agent
+    has_unpublished_changes: bool
+    latest_version_number: int | None
+    environments: list[EnvironmentStatus]
+
+
+def agent_status(agent: Agent) -> AgentStatus:
+    """Needs an agent from agents_with_status() (no further queries)."""
+    by_name = {environment.name: environment for environment in agent.environments.all()}
+    environments = []
+    for name in ENVIRONMENT_ORDER:
+        environment = by_name.get(name)
+        environments.append(
+            EnvironmentStatus(
+                name=name,
+                label=name.label,
+                deployment=environment.active_deployment if environment else None,
+            )
+        )
+    return AgentStatus(
+        agent=agent,
+        has_unpublished_changes=agent.latest_version_sha256 != agent.draft_sha256,
+        latest_version_number=agent.latest_version_number,
+        environments=environments,
+    )
+
+
+# --- The Deployments page -----------------------------------------------------------
 
 # The tabs of the Deployments page, in pipeline order: (URL value, label).
 TABS = [(name.value, name.label) for name in ENVIRONMENT_ORDER]
@@ -188,7 +265,7 @@ class EnvironmentTab:
 def environment_tab(agent: Agent, environment: str, *, role: str, page_number) -> EnvironmentTab:
     """A page of `environment`'s records for the Deployments page.
 
-    `agent` must come from agentbuilder.selectors.agents_with_status() (its environment
+    `agent` must come from agents_with_status() (its environment
     pointers and their versions are prefetched): then this costs two queries whatever the
     number of records, the count and the page.
     """

@@ -2,30 +2,22 @@
 
 Every function locks the agent row first (agentbuilder.services.lock_agent), then the
 environment row it moves, appends one Deployment and moves the environment's pointer, all
-in one transaction. Cache invalidation for call routing runs after commit, so no caller
-can read the new pointer's cache entry before the database has it.
+in one transaction. The `agent_changed` hook runs after commit (telephony forgets its cached
+routing answers then), so no caller can read a routing answer older than an action that has
+returned.
 """
-
-import hashlib
-import re
-import secrets
 
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
 
-from agentbuilder import policy
+from agentbuilder import hooks, policy
 from agentbuilder.actors import Actor
 from agentbuilder.audit import track
-from agentbuilder.errors import InvalidInput, NotAllowed, RuleViolation
+from agentbuilder.errors import InvalidInput, RuleViolation
 from agentbuilder.models import Agent
-from agentbuilder.services import lock_agent, user_create
-from deployments import routing
-from deployments.api_key_cache import forget_api_key
+from agentbuilder.services import lock_agent
 from deployments.models import (
     ENVIRONMENT_ORDER,
-    ApiKey,
-    ApiKeyRole,
     Deployment,
     DeploymentAction,
     Environment,
@@ -35,7 +27,6 @@ from versions.models import Version
 from versions.services import version_publish
 
 MESSAGE_MAX_LENGTH = 2000
-API_KEY_NAME_RE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 
 def environment_label(name: str) -> str:
@@ -67,11 +58,6 @@ def _clean_message(message: str | None) -> str:
             code="message_too_long",
         )
     return message
-
-
-def _ensure_may_deploy_to(actor: Actor, environment: str) -> None:
-    if not policy.may_deploy_to(actor.role, environment):
-        raise NotAllowed(policy.why_not_deploy_to(environment))
 
 
 def _append_deployment(
@@ -106,8 +92,7 @@ def _append_deployment(
     environment.active_deployment = None if action == DeploymentAction.UNDEPLOY else deployment
     track(environment, actor=actor, action=f"deployments.{action}", detail=message)
     environment.save()
-    agent_id = agent.pk
-    transaction.on_commit(lambda: routing.invalidate_agent(agent_id))
+    hooks.run_on_commit("agent_changed", agent_id=agent.pk)
     return deployment
 
 
@@ -152,7 +137,7 @@ def deployment_publish(
     """
     environment = parse_environment(environment)
     message = _clean_message(message)
-    _ensure_may_deploy_to(actor, environment)
+    policy.ensure_may_deploy_to(actor, environment)
     agent = lock_agent(agent)
     version, _ = version_publish(
         actor=actor,
@@ -209,7 +194,7 @@ def deployment_promote(
             f"{environment_label(deployment.environment)}.",
             code="promote_backwards",
         )
-    _ensure_may_deploy_to(actor, target_environment)
+    policy.ensure_may_deploy_to(actor, target_environment)
     if target_environment == EnvironmentName.LIVE and not confirmed:
         raise RuleViolation(
             "Promoting to Live needs confirmation: tick “I understand and wish to continue”.",
@@ -243,8 +228,7 @@ def deployment_rollback(*, actor: Actor, deployment: Deployment, message: str = 
     appended; the draft is never touched.
     """
     message = _clean_message(message)
-    if not policy.may(actor.role, "deployment.rollback"):
-        raise NotAllowed(policy.why_not("deployment.rollback"))
+    policy.ensure_may(actor, "deployment.rollback")
     agent, deployment = _lock_for(deployment)
     if deployment.action == DeploymentAction.UNDEPLOY:
         raise RuleViolation("An undeploy record cannot be rolled back to.", code="not_rollbackable")
@@ -284,8 +268,7 @@ def deployment_undeploy(
     callers routed to it get nothing until something is deployed again."""
     environment = parse_environment(environment)
     message = _clean_message(message)
-    if not policy.may(actor.role, "deployment.undeploy"):
-        raise NotAllowed(policy.why_not("deployment.undeploy"))
+    policy.ensure_may(actor, "deployment.undeploy")
     agent = lock_agent(agent)
     current = active_deployment(agent, environment)
     if current is None:
@@ -301,70 +284,3 @@ def deployment_undeploy(
         message=message,
         source=current,
     )
-
-
-API_KEY_PREFIX = "arc"
-
-
-def api_key_hash(raw_key: str) -> str:
-    # Keys are 32 random bytes, so a fast hash is enough: there is nothing to brute-force.
-    return hashlib.sha256(raw_key.encode()).hexdigest()
-
-
-@transaction.atomic
-def api_key_create(
-    *, actor: Actor | None, workspace, name: str, role: str = ApiKeyRole.BUILDER
-) -> tuple[ApiKey, str]:
-    """Create an API key; returns (record, raw key). The raw key is shown once and never
-    stored: only its hash and a short prefix for recognising it in lists."""
-    if actor is not None and not policy.may(actor.role, "apikeys.manage"):
-        raise NotAllowed(policy.why_not("apikeys.manage"))
-    name = name.strip()
-    if not API_KEY_NAME_RE.match(name):
-        raise InvalidInput(
-            "Invalid key name.",
-            errors={"name": "Use 1-64 letters, digits, dots, dashes or underscores."},
-        )
-    if role not in ApiKeyRole.values:
-        raise InvalidInput("Unknown role.", errors={"role": "Choose builder, ops or admin."})
-    if ApiKey.objects.filter(workspace=workspace, name=name, revoked_at__isnull=True).exists():
-        raise InvalidInput(
-            "A key with this name exists.", errors={"name": "An active key already has this name."}
-        )
-    prefix = secrets.token_hex(4)
-    raw_key = f"{API_KEY_PREFIX}_{prefix}_{secrets.token_urlsafe(32)}"
-    bot = user_create(
-        username=f"apikey:{workspace.slug}:{name}:{prefix}", password=None, is_active=False
-    )
-    api_key = ApiKey(
-        workspace=workspace,
-        name=name,
-        prefix=prefix,
-        key_hash=api_key_hash(raw_key),
-        role=role,
-        user=bot,
-        created_by=actor.user if actor else None,
-    )
-    if actor is not None:
-        track(api_key, actor=actor, action="apikeys.create", detail=name)
-    else:
-        api_key._change_reason = "apikeys.create: " + name
-    api_key.save()
-    return api_key, raw_key
-
-
-@transaction.atomic
-def api_key_revoke(*, actor: Actor, api_key: ApiKey) -> ApiKey:
-    """Revoke a key at once: the next request with it gets 401. The record stays (it names
-    the deployments the key made); revoking a revoked key changes nothing."""
-    if not policy.may(actor.role, "apikeys.manage"):
-        raise NotAllowed(policy.why_not("apikeys.manage"))
-    api_key = ApiKey.objects.select_for_update().get(pk=api_key.pk)
-    if api_key.revoked_at is not None:
-        return api_key
-    api_key.revoked_at = timezone.now()
-    track(api_key, actor=actor, action="apikeys.revoke", detail=api_key.name)
-    api_key.save()
-    key_hash = api_key.key_hash
-    transaction.on_commit(lambda: forget_api_key(key_hash))
-    return api_key

@@ -9,29 +9,39 @@ error next to its field.
 """
 
 from collections.abc import Callable
-from functools import wraps
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from agentbuilder.access import actor_for, member_required
-from agentbuilder.errors import InvalidInput, NotAllowed, RuleViolation
+from agentbuilder.access import actor_for, agent_post, get_agent_for_member, member_required
+from agentbuilder.errors import InvalidInput, NotAllowed, RuleViolation, ServiceError
+from agentbuilder.forms import errors_for_fields
 from agentbuilder.models import Agent
-from agentbuilder.selectors import agent_status, agents_with_status
+from agentbuilder.responses import back_to_page
+from deployments.forms import PublishForm
+from deployments.fragments import BANNER, banner_context
 from deployments.models import Deployment, EnvironmentName
-from deployments.selectors import TABS, environment_tab, parse_tab
+from deployments.selectors import (
+    TABS,
+    agent_status,
+    agents_with_status,
+    environment_tab,
+    parse_tab,
+)
 from deployments.services import (
     deployment_promote,
+    deployment_publish,
     deployment_rollback,
     deployment_undeploy,
     environment_label,
 )
+from versions.services import latest_version
 
 AGENT_PAGE = "deployments/agent.html"
 
@@ -43,12 +53,9 @@ def deployments_index(request):
     return render(request, "deployments/index.html", {"statuses": statuses, "nav": "deployments"})
 
 
-def _get_agent_for_member(request, agent_id) -> Agent:
+def _agent_with_status(request, agent_id) -> Agent:
     """The agent with its overview status preloaded, inside the member's workspace."""
-    try:
-        return agents_with_status(request.workspace).get(pk=agent_id)
-    except Agent.DoesNotExist:
-        raise Http404("No agent with this id.") from None
+    return get_agent_for_member(request, agent_id, queryset=agents_with_status(request.workspace))
 
 
 def _page_context(request, agent: Agent, tab_name: str, *, page_number=None, **extra) -> dict:
@@ -74,7 +81,7 @@ def agent_deployments(request, agent_id):
 
     htmx tab switches get the `tab` partial; a history restore (Back after the cache was
     evicted) needs the whole page, as does a boosted request."""
-    agent = _get_agent_for_member(request, agent_id)
+    agent = _agent_with_status(request, agent_id)
     tab_name = parse_tab(request.GET.get("tab"))
     context = _page_context(request, agent, tab_name, page_number=request.GET.get("page"))
     if request.htmx and not request.htmx.boosted and not request.htmx.history_restore_request:
@@ -90,7 +97,7 @@ def _respond_after_action(request, agent_id, tab_name: str, *, open_dialog="", e
     if not request.htmx and not open_dialog:
         return redirect(_tab_url(agent_id, tab_name))
     # Re-read after the action so the strip and the tab show the new pointers.
-    agent = _get_agent_for_member(request, agent_id)
+    agent = _agent_with_status(request, agent_id)
     context = _page_context(
         request,
         agent,
@@ -135,29 +142,13 @@ def _perform(request, agent_id, tab_name: str, dialog_id: str, action: Callable[
     return _respond_after_action(request, agent_id, tab_name)
 
 
-def agent_action(view):
-    """A POST-only action on an agent of the member's workspace. The agent is looked up
-    before the method is checked, so another workspace's agent is a 404 whatever the method
-    (as tests/agentbuilder/test_isolation.py expects of every agent URL)."""
-
-    @member_required
-    @wraps(view)
-    def wrapper(request, agent_id, **kwargs):
-        agent = get_object_or_404(Agent, pk=agent_id, workspace=request.workspace)
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        return view(request, agent, **kwargs)
-
-    return wrapper
-
-
 def _get_deployment(agent: Agent, deployment_id) -> Deployment:
     return get_object_or_404(
         Deployment.objects.select_related("agent", "version"), pk=deployment_id, agent=agent
     )
 
 
-@agent_action
+@agent_post
 def promote(request, agent, deployment_id):
     """Promote a deployment to `target` (the next environment when absent). Live needs the
     dialog's checkbox, `confirm`."""
@@ -180,7 +171,7 @@ def promote(request, agent, deployment_id):
     return _perform(request, agent_id, tab_name, dialog_id, action)
 
 
-@agent_action
+@agent_post
 def rollback(request, agent, deployment_id):
     """Roll the deployment's environment back (see deployment_rollback for which version)."""
     agent_id = agent.pk
@@ -199,7 +190,7 @@ def rollback(request, agent, deployment_id):
     return _perform(request, agent_id, tab_name, f"rollback-{deployment.pk}", action)
 
 
-@agent_action
+@agent_post
 def undeploy(request, agent):
     """Take an environment (Live from the page) offline."""
     agent_id = agent.pk
@@ -217,3 +208,51 @@ def undeploy(request, agent):
         return f"{label} undeployed: V{created.version.number} no longer receives traffic."
 
     return _perform(request, agent_id, tab_name, "undeploy-dialog", action)
+
+
+@agent_post
+def draft_publish(request, agent):
+    """The banner's Publish: a new version (unless the draft is unchanged) deployed to Sandbox."""
+    form = PublishForm(request.POST, auto_id=f"publish_{agent.pk}_%s")
+    if form.is_valid():
+        name, description = form.cleaned_data["name"], form.cleaned_data["description"]
+        latest_before = latest_version(agent)
+        try:
+            deployment, deployed = deployment_publish(
+                actor=actor_for(request),
+                agent=agent,
+                environment="sandbox",
+                message=description,
+                version_name=name,
+                version_description=description,
+                base_revision=form.cleaned_data["base_revision"],
+            )
+        except InvalidInput as error:
+            errors_for_fields(form, error.errors or {"document": error.message})
+        except ServiceError as error:
+            form.add_error(None, error.message)
+        else:
+            version = deployment.version
+            if latest_before is None or version.number > latest_before.number:
+                messages.success(
+                    request, f"Published V{version.number} “{version.name}” to Sandbox."
+                )
+            elif deployed:
+                messages.info(
+                    request,
+                    f"The draft is the same as V{version.number}, so no new version was "
+                    f"created; V{version.number} is now in Sandbox.",
+                )
+            else:
+                messages.info(
+                    request,
+                    f"Nothing to publish: the draft is the same as V{version.number}, "
+                    "which is already in Sandbox.",
+                )
+            return back_to_page(request, agent)
+    if request.htmx:
+        context = banner_context(agent, publish_form=form)
+        return render(request, f"{BANNER}#publish_form", context)
+    for error in form.errors.values():
+        messages.error(request, " ".join(error))
+    return back_to_page(request, agent)

@@ -10,8 +10,9 @@ from django.urls import reverse
 from agentbuilder.demo import RESTAURANT
 from agentbuilder.models import AuthType, Connection
 from agentbuilder.services import draft_save
-from deployments.number_services import number_assign, number_create
-from deployments.services import api_key_create, deployment_publish
+from api.services import api_key_create
+from deployments.services import deployment_publish
+from telephony.services import number_assign, number_create
 from versions.models import Version
 
 pytestmark = pytest.mark.django_db
@@ -56,10 +57,10 @@ def test_no_secret_reaches_any_output(client, cast, caplog):
         reverse("versions:version_detail", args=[agent.pk, 1]),
         reverse("versions:compare", args=[agent.pk]) + "?from=v1&to=v2",
         reverse("versions:compare_json", args=[agent.pk]) + "?from=v1&to=v2",
-        reverse("versions:history"),
+        reverse("console:history"),
         reverse("deployments:agent", args=[agent.pk]),
-        reverse("deployments:api_keys"),
-        reverse("deployments:numbers"),
+        reverse("apikeys:index"),
+        reverse("telephony:numbers"),
         reverse("settings"),
     ]
     headers = {"x-api-key": raw_key}

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from agentbuilder.access import get_agent_for_member, member_required
-from agentbuilder.errors import InvalidInput
+from agentbuilder.errors import InvalidInput, error_envelope
 from versions.compare import comparison_json, diff_documents
 from versions.selectors import (
     COMPARE_PICKER_VERSIONS,
@@ -113,4 +113,4 @@ def compare_json(request, agent_id):
 
 
 def _error(status: int, code: str, message: str) -> JsonResponse:
-    return JsonResponse({"error": {"code": code, "message": message}}, status=status)
+    return JsonResponse(error_envelope(code, message), status=status)

@@ -1,13 +1,14 @@
-"""State changes of versions: publish (append a snapshot) and restore (copy one into the draft)."""
+"""State changes of versions: publish (append a snapshot), restore (copy one into the draft)
+and discard (restore the latest one: the draft banner's Delete)."""
 
 from django.db import transaction
 
 from agentbuilder import policy
 from agentbuilder.actors import Actor
 from agentbuilder.audit import track
-from agentbuilder.errors import InvalidInput, NotAllowed
+from agentbuilder.errors import InvalidInput
 from agentbuilder.models import Agent
-from agentbuilder.services import _replace_draft, lock_agent, stale_revision_error
+from agentbuilder.services import draft_open, draft_replace, validated_document
 from versions.models import Version
 
 
@@ -34,8 +35,7 @@ def version_publish(
     refuses (StaleRevision) if the draft moved on since the user looked at it, so nobody
     publishes a change they have not seen.
     """
-    if not policy.may(actor.role, "version.publish"):
-        raise NotAllowed(policy.why_not("version.publish"))
+    policy.ensure_may(actor, "version.publish")
     name = name.strip()
     if len(name) > 120:
         raise InvalidInput(
@@ -45,9 +45,9 @@ def version_publish(
         raise InvalidInput(
             "The description is too long.", errors={"description": "Use at most 2,000 characters."}
         )
-    agent = lock_agent(agent)
-    if base_revision is not None and agent.draft_revision != base_revision:
-        raise stale_revision_error(agent)
+    agent = draft_open(
+        actor=actor, agent=agent, action="version.publish", base_revision=base_revision
+    )
     latest = latest_version(agent)
     if latest is not None and latest.sha256 == agent.draft_sha256:
         return latest, False
@@ -73,17 +73,36 @@ def version_restore(*, actor: Actor, version: Version, base_revision: int | None
     With `base_revision`, refuses (StaleRevision) if the draft moved on since the user
     looked at it, so a restore never silently discards a colleague's newer edit.
     """
-    if not policy.may(actor.role, "version.restore"):
-        raise NotAllowed(policy.why_not("version.restore"))
-    agent = lock_agent(version.agent)
-    if base_revision is not None and agent.draft_revision != base_revision:
-        raise stale_revision_error(agent)
+    agent = draft_open(
+        actor=actor, agent=version.agent, action="version.restore", base_revision=base_revision
+    )
     if agent.draft_sha256 == version.sha256:
         return agent
-    return _replace_draft(
+    return draft_replace(
         actor=actor,
         agent=agent,
-        canonical=version.document,
+        canonical=validated_document(version.document),
         action="versions.restore",
         detail=f"V{version.number}",
+    )
+
+
+@transaction.atomic
+def draft_discard(*, actor: Actor, agent: Agent, base_revision: int | None = None) -> Agent:
+    """Revert the draft to the latest published version (the banner's Delete).
+
+    With `base_revision`, refuses (StaleRevision) if someone saved since the user looked,
+    so Delete never throws away a colleague's edit the user has not seen."""
+    agent = draft_open(actor=actor, agent=agent, action="draft.edit", base_revision=base_revision)
+    latest = Version.objects.filter(agent=agent).order_by("-number").first()
+    if latest is None:
+        raise InvalidInput("Nothing has been published yet, so there is no version to revert to.")
+    if latest.sha256 == agent.draft_sha256:
+        return agent
+    return draft_replace(
+        actor=actor,
+        agent=agent,
+        canonical=validated_document(latest.document),
+        action="drafts.discard",
+        detail=f"to V{latest.number}",
     )

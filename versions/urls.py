@@ -1,11 +1,10 @@
 from django.urls import path
 
-from versions import views
+from versions import compare_views, views
 
 app_name = "versions"
 
 urlpatterns = [
-    path("history/", views.project_history, name="history"),
     path("agents/<uuid:agent_id>/versions/", views.agent_versions, name="agent_versions"),
     path(
         "agents/<uuid:agent_id>/versions/<int:number>/",
@@ -17,12 +16,7 @@ urlpatterns = [
         views.version_restore_view,
         name="version_restore",
     ),
-]
-
-# --- Compare (issue 5) ---
-from versions import compare_views  # noqa: E402
-
-urlpatterns += [
+    path("agents/<uuid:agent_id>/draft/discard/", views.draft_discard_view, name="draft_discard"),
     path("agents/<uuid:agent_id>/compare/", compare_views.compare, name="compare"),
     path("agents/<uuid:agent_id>/compare.json", compare_views.compare_json, name="compare_json"),
 ]

@@ -1,4 +1,4 @@
-"""Version history of an agent, a read-only version, restore, and the project history."""
+"""Version history of an agent, a read-only version, restore, and the banner's Delete."""
 
 import json
 import re
@@ -6,22 +6,16 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import CharField, F, IntegerField, UUIDField, Value
-from django.db.models.functions import Cast
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django_htmx.http import HttpResponseClientRedirect
 
-from agentbuilder.access import actor_for, get_agent_for_member, member_required
-from agentbuilder.actors import actor_label
-from agentbuilder.agent_views import post_for_agent
-from agentbuilder.audit import label_for, split_reason
+from agentbuilder.access import actor_for, agent_post, get_agent_for_member, member_required
 from agentbuilder.errors import ServiceError
 from agentbuilder.forms import RevisionForm
 from agentbuilder.models import Agent
+from agentbuilder.responses import back_to_page, redirect_to
 from versions.models import Version
-from versions.services import version_restore
+from versions.services import draft_discard, version_restore
 
 PAGE_SIZE = 25
 HISTORY_PAGE_SIZE = 50
@@ -89,15 +83,11 @@ def readonly_section(key: str, title: str, document: dict[str, Any]) -> dict[str
     }
 
 
-def _redirect(request, url: str):
-    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
-
-
 @member_required
 def agent_versions(request, agent_id):
     """The version history panel: the draft on top, then versions newest first."""
-    agent = get_object_or_404(
-        Agent.objects.select_related("draft_updated_by"), pk=agent_id, workspace=request.workspace
+    agent = get_agent_for_member(
+        request, agent_id, queryset=Agent.objects.select_related("draft_updated_by")
     )
     versions = (
         Version.objects.filter(agent=agent)
@@ -139,7 +129,7 @@ def version_detail(request, agent_id, number):
     )
 
 
-@post_for_agent
+@agent_post
 def version_restore_view(request, agent, number):
     """Restore: overwrite the draft with the version's document (refused if the draft moved
     on since the page was shown)."""
@@ -148,7 +138,7 @@ def version_restore_view(request, agent, number):
     form = RevisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, "The page is out of date — reload and try again.")
-        return _redirect(request, history_url)
+        return redirect_to(request, history_url)
     try:
         version_restore(
             actor=actor_for(request),
@@ -157,191 +147,23 @@ def version_restore_view(request, agent, number):
         )
     except ServiceError as error:
         messages.error(request, error.message)
-        return _redirect(request, history_url)
+        return redirect_to(request, history_url)
     messages.success(request, f"Restored V{version.number} “{version.name}” into the draft.")
-    return _redirect(request, reverse("agentbuilder:agent_detail", args=[agent.pk]))
+    return redirect_to(request, reverse("agentbuilder:agent_detail", args=[agent.pk]))
 
 
-# --- Project history -----------------------------------------------------------------
-
-HISTORY_COLUMNS = (
-    "kind",
-    "history_id",
-    "history_date",
-    "history_user_id",
-    "history_change_reason",
-    "history_type",
-    "agent_ref",
-    "number_ref",
-    "environment_ref",
-    "subject",
-    "user_ref",
-)
-
-
-def _history_querysets(workspace, agent_id=None):
-    """One values() queryset per history table, all with HISTORY_COLUMNS, so that they can
-    be combined with UNION and paginated by the database (a constant number of queries)."""
-    from agentbuilder.models import Connection, Membership
-    from deployments.models import ApiKey, Deployment, NumberAssignment, PhoneNumber
-
-    agents = Agent.objects.filter(workspace=workspace).values("pk")
-    # Typed NULLs: PostgreSQL resolves UNION column types pairwise, and untyped NULLs in the
-    # first branches would make a column text.
-    no_agent = Cast(Value(None), UUIDField())
-    no_number = Cast(Value(None), IntegerField())
-    no_text = Value("", output_field=CharField())
-
-    no_user = Cast(Value(None), IntegerField())
-
-    def shape(queryset, kind, *, agent_ref, number_ref, environment_ref, subject, user_ref=None):
-        return (
-            queryset.annotate(
-                kind=Value(kind, output_field=CharField()),
-                agent_ref=agent_ref,
-                number_ref=number_ref,
-                environment_ref=environment_ref,
-                subject=subject,
-                user_ref=user_ref if user_ref is not None else no_user,
-            )
-            .order_by()
-            .values(*HISTORY_COLUMNS)
+@agent_post
+def draft_discard_view(request, agent):
+    """The banner's Delete: revert the draft to the latest published version."""
+    try:
+        base_revision = request.POST.get("base_revision", "")
+        agent = draft_discard(
+            actor=actor_for(request),
+            agent=agent,
+            base_revision=int(base_revision) if base_revision.isdigit() else None,
         )
-
-    querysets = [
-        shape(
-            Agent.history.filter(workspace=workspace, **({"id": agent_id} if agent_id else {})),
-            "agent",
-            agent_ref=F("id"),
-            number_ref=no_number,
-            environment_ref=no_text,
-            subject=Cast("name", CharField()),
-        ),
-        shape(
-            Version.history.filter(agent_id__in=[agent_id] if agent_id else agents),
-            "version",
-            agent_ref=F("agent_id"),
-            number_ref=F("number"),
-            environment_ref=no_text,
-            subject=Cast("name", CharField()),
-        ),
-        shape(
-            Deployment.history.filter(agent_id__in=[agent_id] if agent_id else agents),
-            "deployment",
-            agent_ref=F("agent_id"),
-            number_ref=F("version__number"),
-            environment_ref=Cast("environment", CharField()),
-            subject=Cast("message", CharField()),
-        ),
-        shape(
-            NumberAssignment.history.filter(agent_id__in=[agent_id] if agent_id else agents),
-            "assignment",
-            agent_ref=F("agent_id"),
-            number_ref=no_number,
-            environment_ref=no_text,
-            subject=Cast("summary", CharField()),
-        ),
-    ]
-    if agent_id is None:
-        querysets += [
-            shape(
-                Membership.history.filter(workspace=workspace),
-                "membership",
-                agent_ref=no_agent,
-                number_ref=no_number,
-                environment_ref=no_text,
-                subject=Cast("role", CharField()),
-                user_ref=F("user_id"),
-            ),
-            shape(
-                ApiKey.history.filter(workspace=workspace),
-                "apikey",
-                agent_ref=no_agent,
-                number_ref=no_number,
-                environment_ref=no_text,
-                subject=Cast("name", CharField()),
-            ),
-            shape(
-                Connection.history.filter(workspace=workspace),
-                "connection",
-                agent_ref=no_agent,
-                number_ref=no_number,
-                environment_ref=no_text,
-                subject=Cast("key", CharField()),
-            ),
-            shape(
-                PhoneNumber.history.filter(workspace=workspace),
-                "number",
-                agent_ref=no_agent,
-                number_ref=no_number,
-                environment_ref=no_text,
-                subject=Cast("number", CharField()),
-            ),
-        ]
-    return querysets
-
-
-def history_entries(workspace, agent_id=None):
-    first, *rest = _history_querysets(workspace, agent_id)
-    return first.union(*rest, all=True).order_by("-history_date", "-history_id")
-
-
-FALLBACK_ACTIONS = {
-    ("membership", "+"): "members.add",
-    ("connection", "+"): "Connection added",
-    ("connection", "~"): "Connection changed",
-    ("connection", "-"): "Connection removed",
-}
-
-
-@member_required
-def project_history(request):
-    """Every change in the workspace, newest first: drafts, versions, deployments, number
-    assignments, members, API keys, connections (never their secrets) and phone numbers."""
-    from django.contrib.auth import get_user_model
-
-    agent_filter = request.GET.get("agent") or None
-    agent_choices = list(Agent.objects.filter(workspace=request.workspace).values("pk", "name"))
-    if agent_filter and agent_filter not in {str(a["pk"]) for a in agent_choices}:
-        raise Http404("No such agent.")
-    page = Paginator(history_entries(request.workspace, agent_filter), HISTORY_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    rows = list(page.object_list)
-    user_ids = {row["history_user_id"] for row in rows} | {row["user_ref"] for row in rows}
-    users = get_user_model().objects.in_bulk(user_ids - {None})
-    agent_names = {a["pk"]: a["name"] for a in agent_choices}
-    entries = []
-    for row in rows:
-        action, detail = split_reason(row["history_change_reason"])
-        if not action:
-            action = FALLBACK_ACTIONS.get((row["kind"], row["history_type"]), "")
-        if row["kind"] == "version":
-            detail = row["subject"]  # the version's name; the number is the link
-        elif row["kind"] == "membership":
-            member = actor_label(users.get(row["user_ref"]))
-            detail = f"{member} as {row['subject']}" + (f" ({detail})" if detail else "")
-        entries.append(
-            {
-                **row,
-                "who": actor_label(users.get(row["history_user_id"])),
-                "action": action,
-                "label": label_for(action) if action else "Changed",
-                "detail": detail,
-                "agent_name": agent_names.get(row["agent_ref"], ""),
-            }
-        )
-    template = "versions/history.html"
-    if request.htmx and not request.htmx.boosted:
-        template += "#history_list"
-    return render(
-        request,
-        template,
-        {
-            "page": page,
-            "entries": entries,
-            "agent_choices": agent_choices,
-            "agent_filter": agent_filter,
-            "nav": "history",
-        },
-    )
+    except ServiceError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Draft deleted: the agent is back to its latest version.")
+    return back_to_page(request, agent)

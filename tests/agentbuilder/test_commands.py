@@ -8,8 +8,8 @@ import pytest
 from django.core.management import call_command
 
 from agentbuilder.models import Agent, Membership, Workspace
-from deployments.models import ApiKey
-from deployments.services import api_key_hash
+from api.models import ApiKey
+from api.services import api_key_hash
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]

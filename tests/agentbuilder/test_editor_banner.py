@@ -33,7 +33,7 @@ def edit(cast, agent, prompt="Changed prompt."):
 
 
 def render_banner(agent):
-    return Template("{% load agent_tags %}{% draft_banner agent %}").render(
+    return Template("{% load agent_tags %}{% agent_page_top agent %}").render(
         Context({"agent": Agent.objects.get(pk=agent.pk)})
     )
 
@@ -73,14 +73,14 @@ def test_the_banner_costs_one_query(cast, agent, django_assert_num_queries):
     version_publish(actor=cast.builder, agent=agent, name="First")
     agent = edit(cast, agent)
     with django_assert_num_queries(1):
-        Template("{% load agent_tags %}{% draft_banner agent %}").render(Context({"agent": agent}))
+        Template("{% load agent_tags %}{% agent_page_top agent %}").render(Context({"agent": agent}))
 
 
 # --- Publish -------------------------------------------------------------------------
 
 
 def publish_url(agent):
-    return reverse("agentbuilder:draft_publish", args=[agent.pk])
+    return reverse("deployments:draft_publish", args=[agent.pk])
 
 
 def test_publish_refuses_get(client_for, agent):
@@ -159,7 +159,7 @@ def test_publish_ignores_a_next_url_on_another_host(client_for, agent):
 
 
 def discard_url(agent):
-    return reverse("agentbuilder:draft_discard", args=[agent.pk])
+    return reverse("versions:draft_discard", args=[agent.pk])
 
 
 def test_delete_refuses_get(client_for, agent):

@@ -503,8 +503,8 @@ MUTATING = [
     ("agentbuilder:item_add", ["functions"]),
     ("agentbuilder:item_save", ["functions", "fn_avail01"]),
     ("agentbuilder:item_remove", ["functions", "fn_avail01"]),
-    ("agentbuilder:draft_discard", []),
-    ("agentbuilder:draft_publish", []),
+    ("versions:draft_discard", []),
+    ("deployments:draft_publish", []),
 ]
 
 

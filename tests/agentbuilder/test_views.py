@@ -9,7 +9,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_it_redirects_anonymous_users_to_login(client):
-    response = client.get(reverse("dashboard"))
+    response = client.get(reverse("console:dashboard"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
 
@@ -19,7 +19,7 @@ def test_it_logs_in_with_the_form(client, cast):
         reverse("login"), {"username": "ops", "password": "correct-horse-battery"}
     )
     assert response.status_code == 302
-    assert response["Location"] == reverse("dashboard")
+    assert response["Location"] == reverse("console:dashboard")
 
 
 def test_it_shows_a_clear_error_for_a_wrong_password(client, cast):
@@ -31,14 +31,14 @@ def test_it_shows_a_clear_error_for_a_wrong_password(client, cast):
 def test_it_lists_only_the_current_workspace_agents(client_for, cast):
     cast.agent("Ours")
     cast.agent("Theirs", workspace=cast.other_workspace)
-    response = client_for("builder").get(reverse("dashboard"))
+    response = client_for("builder").get(reverse("console:dashboard"))
     assert response.status_code == 200
     assert b"Ours" in response.content
     assert b"Theirs" not in response.content
 
 
 def test_it_shows_the_empty_state_without_agents(client_for, cast):
-    response = client_for("builder").get(reverse("dashboard"))
+    response = client_for("builder").get(reverse("console:dashboard"))
     assert b"No agents yet" in response.content
 
 
@@ -51,14 +51,14 @@ def test_it_switches_workspace_for_a_member_of_both(client_for, cast):
     response = client.post(reverse("workspace_switch"), {"workspace": "other"})
     assert response.status_code == 302
     assert client.session[SESSION_KEY] == "other"
-    assert b"Theirs" in client.get(reverse("dashboard")).content
+    assert b"Theirs" in client.get(reverse("console:dashboard")).content
 
 
 def test_it_refuses_to_switch_to_a_workspace_you_are_not_in(client_for, cast):
     client = client_for("builder")
     client.post(reverse("workspace_switch"), {"workspace": "other"})
     assert SESSION_KEY not in client.session
-    assert b"Demo" in client.get(reverse("dashboard")).content
+    assert b"Demo" in client.get(reverse("console:dashboard")).content
 
 
 def test_it_refuses_get_on_workspace_switch(client_for, cast):
@@ -68,13 +68,13 @@ def test_it_refuses_get_on_workspace_switch(client_for, cast):
 def test_it_tells_a_user_without_workspace_so(client, django_user_model):
     user = django_user_model.objects.create_user("lonely", password="x")
     client.force_login(user)
-    response = client.get(reverse("dashboard"))
+    response = client.get(reverse("console:dashboard"))
     assert response.status_code == 403
     assert b"not a member of any workspace" in response.content
 
 
 def test_it_sends_security_headers_and_a_strict_csp(client_for, cast):
-    response = client_for("builder").get(reverse("dashboard"))
+    response = client_for("builder").get(reverse("console:dashboard"))
     csp = response["Content-Security-Policy"]
     assert "script-src 'self'" in csp
     assert "unsafe-inline" not in csp
@@ -83,7 +83,7 @@ def test_it_sends_security_headers_and_a_strict_csp(client_for, cast):
 
 
 def test_it_serves_htmx_from_static_and_has_no_inline_script(client_for, cast):
-    html = client_for("builder").get(reverse("dashboard")).content.decode()
+    html = client_for("builder").get(reverse("console:dashboard")).content.decode()
     assert "/static/vendor/htmx-2.0.11.min.js" in html
     scripts = re.findall(r"<script([^>]*)>(.*?)</script>", html, re.S)
     assert scripts, "expected script tags"
@@ -107,9 +107,9 @@ def test_healthz_refuses_post(client):
     "name",
     [
         "deployments:index",
-        "deployments:numbers",
-        "versions:history",
-        "deployments:api_keys",
+        "telephony:numbers",
+        "console:history",
+        "apikeys:index",
         "settings",
     ],
 )

@@ -13,7 +13,6 @@ from django.db.utils import DatabaseError
 
 from agentbuilder.errors import InvalidInput, NotAllowed, RuleViolation
 from agentbuilder.services import draft_save
-from deployments import routing
 from deployments.models import Deployment, DeploymentAction, Environment
 from deployments.services import (
     deployment_promote,
@@ -21,6 +20,7 @@ from deployments.services import (
     deployment_rollback,
     deployment_undeploy,
 )
+from telephony import routing
 from versions.models import Version
 
 pytestmark = pytest.mark.django_db
@@ -571,7 +571,7 @@ def test_it_records_each_action_in_the_history_with_reason_and_user(cast, agent)
 
 def test_it_attributes_api_key_actions_to_the_key_user(cast, agent):
     from agentbuilder.actors import Actor
-    from deployments.services import api_key_create
+    from api.services import api_key_create
 
     api_key, _ = api_key_create(actor=None, workspace=cast.workspace, name="ci", role="ops")
     actor = Actor(user=api_key.user, role="ops", api_key_name="ci")

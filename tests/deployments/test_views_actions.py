@@ -47,7 +47,7 @@ def active(agent, environment):
 def toasts(client):
     from django.contrib.messages import get_messages
 
-    return [str(m) for m in get_messages(client.get(reverse("dashboard")).wsgi_request)]
+    return [str(m) for m in get_messages(client.get(reverse("console:dashboard")).wsgi_request)]
 
 
 @pytest.mark.parametrize("view", ["promote", "rollback"])

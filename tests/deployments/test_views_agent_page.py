@@ -8,11 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from deployments.models import Deployment, DeploymentAction, Environment
-from deployments.services import (
-    deployment_promote,
-    deployment_publish,
-    deployment_undeploy,
-)
+from deployments.services import deployment_promote, deployment_publish, deployment_undeploy
 from tests.deployments.test_services import publish_new
 
 pytestmark = pytest.mark.django_db

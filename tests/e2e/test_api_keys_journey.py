@@ -73,7 +73,7 @@ def test_admin_creates_copies_and_revokes_a_key(
 
 
 def test_ops_sees_the_keys_read_only(page, live_server, login, screenshot, cast_committed):
-    from deployments.services import api_key_create
+    from api.services import api_key_create
 
     api_key_create(actor=cast_committed.admin, workspace=cast_committed.workspace, name="ci")
     login(page, "ops")
@@ -93,7 +93,7 @@ def test_the_api_docs_page_works_under_our_csp(page, live_server, screenshot, ca
         "request",
         lambda r: external.append(r.url) if not r.url.startswith(live_server.url) else None,
     )
-    from deployments.services import api_key_create
+    from api.services import api_key_create
 
     _, raw_key = api_key_create(
         actor=cast_committed.admin, workspace=cast_committed.workspace, name="docs"

@@ -4,7 +4,8 @@ import urllib.request
 from playwright.sync_api import expect
 
 from agentbuilder.services import draft_save
-from deployments.services import api_key_create, deployment_promote, deployment_publish
+from api.services import api_key_create
+from deployments.services import deployment_promote, deployment_publish
 
 
 def _route(live_server, key: str, caller: str = "+15550001111") -> dict:
@@ -94,7 +95,7 @@ def test_admin_pins_a_number_to_live_a_promotion_reaches_it_and_a_split_is_saved
 
 
 def test_ops_sees_numbers_read_only_with_the_reason(page, live_server, login, screenshot, cast):
-    from deployments.number_services import number_assign, number_create
+    from telephony.services import number_assign, number_create
 
     agent = cast.agent("Bella Tavola")
     deployment_publish(actor=cast.builder, agent=agent, message="v1")
@@ -123,7 +124,7 @@ def test_ops_sees_numbers_read_only_with_the_reason(page, live_server, login, sc
 
 
 def test_choosing_another_agent_reloads_the_version_dropdown(page, live_server, login, cast):
-    from deployments.number_services import number_create
+    from telephony.services import number_create
 
     bella = cast.agent("Bella Tavola")
     deployment_publish(actor=cast.builder, agent=bella, message="v1", version_name="Launch menu")

@@ -186,7 +186,7 @@ def test_history_lists_every_kind_of_change_newest_first(client_for, cast, agent
         secret="sk-never-shown",
     )
     cast.agent("Theirs", workspace=cast.other_workspace)
-    response = client_for("builder").get(reverse("versions:history"))
+    response = client_for("builder").get(reverse("console:history"))
     body = response.content.decode()
     assert response.status_code == 200
     for label in ("Agent created", "Draft saved", "Version published", "Published"):
@@ -201,7 +201,7 @@ def test_history_lists_every_kind_of_change_newest_first(client_for, cast, agent
 
 def test_history_filters_by_agent(client_for, cast, agent):
     other = cast.agent("Other agent")
-    response = client_for("builder").get(reverse("versions:history") + f"?agent={agent.pk}")
+    response = client_for("builder").get(reverse("console:history") + f"?agent={agent.pk}")
     body = response.content.decode()
     assert body.count('data-kind="agent"') == 1
     assert f'href="{reverse("agentbuilder:agent_detail", args=[other.pk])}"' not in body
@@ -210,35 +210,35 @@ def test_history_filters_by_agent(client_for, cast, agent):
 def test_history_404s_for_another_workspaces_agent_filter(client_for, cast):
     theirs = cast.agent("Theirs", workspace=cast.other_workspace)
     client = client_for("builder")
-    assert client.get(reverse("versions:history") + f"?agent={theirs.pk}").status_code == 404
-    assert client.get(reverse("versions:history") + "?agent=nope").status_code == 404
+    assert client.get(reverse("console:history") + f"?agent={theirs.pk}").status_code == 404
+    assert client.get(reverse("console:history") + "?agent=nope").status_code == 404
 
 
 def test_history_paginates_with_a_constant_number_of_queries(
     client_for, cast, agent, django_assert_num_queries
 ):
     client = client_for("builder")
-    client.get(reverse("versions:history"))
+    client.get(reverse("console:history"))
     publish_versions(cast, agent, 2)
     with django_assert_num_queries(8) as small:
-        client.get(reverse("versions:history"))
+        client.get(reverse("console:history"))
     publish_versions(cast, agent, 30)
     with django_assert_num_queries(len(small.captured_queries)):
-        response = client.get(reverse("versions:history"))
+        response = client.get(reverse("console:history"))
     assert "Page 1 of 2" in response.content.decode()
-    second = client.get(reverse("versions:history") + "?page=2").content.decode()
+    second = client.get(reverse("console:history") + "?page=2").content.decode()
     assert "Agent created" in second  # the oldest entry is on the last page
 
 
 def test_history_names_the_member_and_role(client_for, cast):
-    response = client_for("admin").get(reverse("versions:history"))
+    response = client_for("admin").get(reverse("console:history"))
     body = response.content.decode()
     assert "Member added" in body
     assert "ops as ops" in body
 
 
 def test_project_history_shows_number_changes(client_for, cast):
-    from deployments.number_services import number_assign, number_create
+    from telephony.services import number_assign, number_create
 
     agent = cast.agent("Routed")
     phone_number = number_create(
@@ -247,8 +247,8 @@ def test_project_history_shows_number_changes(client_for, cast):
     number_assign(
         actor=cast.admin, phone_number=phone_number, agent=agent, variants=[{"target": "live"}]
     )
-    html = client_for("builder").get(reverse("versions:history")).content.decode()
+    html = client_for("builder").get(reverse("console:history")).content.decode()
     assert "Number +442079460002" in html
     assert "Number assignment changed" in html
-    filtered = client_for("builder").get(reverse("versions:history") + f"?agent={agent.pk}")
+    filtered = client_for("builder").get(reverse("console:history") + f"?agent={agent.pk}")
     assert "Number assignment changed" in filtered.content.decode()

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from console import views
+
+app_name = "console"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("history/", views.project_history, name="history"),
+]
