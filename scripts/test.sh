@@ -35,6 +35,9 @@ fi
 
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
+# Apps import downward only (the layers in pyproject.toml and docs/architecture.md).
+layers=$(.venv/bin/lint-imports --no-cache 2>&1) || { echo "$layers"; exit 1; }
+echo "$layers" | grep -E "KEPT|^Contracts:"
 .venv/bin/python manage.py makemigrations --check --dry-run >/dev/null || {
   echo "error: models changed without a migration (run manage.py makemigrations)." >&2; exit 1; }
 exec .venv/bin/python -m pytest "$@"
