@@ -22,50 +22,33 @@ from agentbuilder.errors import InvalidInput, ServiceError
 from agentbuilder.forms import (
     ITEM_FORMS,
     SECTION_FORMS,
-    AnalysisFieldForm,
-    BackgroundSoundForm,
-    BehaviourForm,
-    CallAnalysisForm,
     FlowForm,
     FunctionForm,
     ItemForm,
     KnowledgeBaseForm,
-    LanguageModelForm,
-    ProfileForm,
     RevisionForm,
-    TimingForm,
-    VariableForm,
-    VoiceForm,
     errors_for_fields,
 )
 from agentbuilder.models import Agent, Connection
+from agentbuilder.sections import EDITOR_SECTIONS, SECTION_OF_LIST
 from agentbuilder.services import draft_save
 
 TEMPLATE = "agentbuilder/agent_detail.html"
 
-# (key, title, form of the section's own fields, form of its list items), in page order.
+# (key, title, form of the section's own fields, form of its list items), in page order:
+# the registry's sections (`agentbuilder.sections`), keyed by slug, with their forms.
 SECTIONS: list[tuple[str, str, type | None, type[ItemForm] | None]] = [
-    ("profile", "Profile", ProfileForm, None),
-    ("behaviour", "Behaviour", BehaviourForm, None),
-    ("model", "Model", LanguageModelForm, None),
-    ("voice", "Voice", VoiceForm, None),
-    ("timing", "Timing", TimingForm, None),
-    ("background-sound", "Background sound", BackgroundSoundForm, None),
-    ("knowledge-bases", "Knowledge bases", None, KnowledgeBaseForm),
-    ("functions", "Functions", None, FunctionForm),
-    ("variables", "Variables", None, VariableForm),
-    ("flows", "Flows", None, FlowForm),
-    ("call-analysis", "Call analysis", CallAnalysisForm, AnalysisFieldForm),
+    (
+        entry.slug,
+        entry.title,
+        SECTION_FORMS.get(entry.slug),
+        ITEM_FORMS.get(entry.items.slug) if entry.items else None,
+    )
+    for entry in EDITOR_SECTIONS
 ]
 SECTION_BY_KEY = {key: (key, title, form, item) for key, title, form, item in SECTIONS}
 # Item kind (URL segment) -> the section that lists it.
-ITEM_SECTION = {
-    "knowledge-bases": "knowledge-bases",
-    "functions": "functions",
-    "variables": "variables",
-    "flows": "flows",
-    "analysis-fields": "call-analysis",
-}
+ITEM_SECTION = {kind: section.slug for kind, section in SECTION_OF_LIST.items()}
 ITEM_KIND = {form: kind for kind, form in ITEM_FORMS.items()}
 
 
@@ -114,25 +97,6 @@ def _item_form(form_class, *, data=None, initial=None, auto_id, connection_keys,
     return form_class(**kwargs)
 
 
-def _item_summary(kind: str, item: dict[str, Any]) -> str:
-    if kind == "knowledge-bases":
-        retrieval = item.get("retrieval", {})
-        return f"top {retrieval.get('topK')} · min score {retrieval.get('minScore')}"
-    if kind == "functions":
-        endpoint = item.get("endpoint")
-        how = f"{endpoint['method']} {endpoint['url']}" if endpoint else "code"
-        via = f" · connection {item['connection']}" if item.get("connection") else ""
-        return f"{how}{via}"
-    if kind == "variables":
-        default = item.get("default")
-        return item["type"] + ("" if default is None else f" · default {default!r}")
-    if kind == "flows":
-        definition = item.get("definition", {})
-        count = len(definition.get("steps", []))
-        return f"{count} step{'' if count == 1 else 's'}, starts at {definition.get('start')}"
-    return item.get("type", "")
-
-
 def build_section(
     agent: Agent, key: str, *, connection_keys: list[str], bound: Bound | None = None
 ) -> Section:
@@ -150,7 +114,7 @@ def build_section(
             )
     if item_form is not None:
         kind = ITEM_KIND[item_form]
-        section.item_kind, section.item_noun = kind, item_form.noun
+        section.item_kind, section.item_noun = kind, item_form.item_list.noun
         for item in item_form.items_of(document):
             if bound is not None and bound.item_id == item["id"]:
                 form, is_open = bound.form, True
@@ -164,7 +128,7 @@ def build_section(
                 )
                 is_open = False
             section.items.append(
-                ItemRow(item["id"], item["name"], _item_summary(kind, item), form, is_open)
+                ItemRow(item["id"], item["name"], item_form.summary_of(item), form, is_open)
             )
         if bound is not None and bound.item_id == "new":
             section.add_form, section.add_open = bound.form, True
@@ -303,7 +267,7 @@ def item_save(request, agent, kind, item_id=None):
         connection_keys=_connection_keys(agent),
         current=current,
     )
-    noun = form_class.noun
+    noun = form_class.item_list.noun
     verb = "added" if item_id is None else "changed"
     return _save(
         request,
@@ -325,6 +289,7 @@ def item_remove(request, agent, kind, item_id):
         raise Http404("No such item.")
     form = RevisionForm(request.POST)
     key = ITEM_SECTION[kind]
+    noun = form_class.item_list.noun
     if not form.is_valid():
         messages.error(request, "The page is out of date — reload and try again.")
         return _section_response(request, agent, key)
@@ -334,10 +299,10 @@ def item_remove(request, agent, kind, item_id):
             agent=agent,
             document=form_class.remove(agent.draft_document, item_id),
             base_revision=form.cleaned_data["base_revision"],
-            summary=f"{form_class.noun} {names[item_id]} removed",
+            summary=f"{noun} {names[item_id]} removed",
         )
     except ServiceError as error:
         messages.error(request, error.message)
         return _section_response(request, agent, key)
-    messages.success(request, f"{form_class.noun.capitalize()} {names[item_id]} removed.")
+    messages.success(request, f"{noun.capitalize()} {names[item_id]} removed.")
     return _section_response(request, agent, key, saved=True)

@@ -4,7 +4,8 @@ Every way into a configuration (editor forms, the API, restore, seed data) valid
 `validate_document()`, and every consumer (versions, compare, hashing, routing) reads the
 canonical document it returns. The canonical document is plain JSON: camelCase keys,
 lists sorted by item name, and a `schemaVersion`. Credentials are never part of it:
-functions name the connection they use by its key only.
+functions name the connection they use by its key only. Its parts (sections, lists and their
+id prefixes) are described once, in the registry `agentbuilder.sections`.
 """
 
 import hashlib
@@ -21,7 +22,9 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from pydantic.alias_generators import to_camel
+from pydantic.alias_generators import to_camel, to_snake
+
+from agentbuilder.sections import ITEM_LISTS
 
 SCHEMA_VERSION = 1
 
@@ -225,14 +228,10 @@ class AgentConfig(Schema):
 
     @model_validator(mode="after")
     def names_and_ids_are_unique(self) -> "AgentConfig":
-        lists = {
-            "knowledgeBases": self.knowledge_bases,
-            "functions": self.functions,
-            "variables": self.variables,
-            "flows": self.flows,
-            "callAnalysis.fields": self.call_analysis.fields,
-        }
-        for list_name, items in lists.items():
+        for item_list in ITEM_LISTS:
+            list_name, items = item_list.path, self
+            for part in list_name.split("."):
+                items = getattr(items, to_snake(part))
             names, ids = set(), set()
             for item in items:
                 if item.name in names:
@@ -242,15 +241,6 @@ class AgentConfig(Schema):
                 names.add(item.name)
                 ids.add(item.id)
         return self
-
-
-# Lists in the canonical document, and the prefix of their item ids.
-LIST_SECTIONS = {
-    "knowledgeBases": "kb",
-    "functions": "fn",
-    "variables": "var",
-    "flows": "flow",
-}
 
 
 class ConfigError(ValueError):
@@ -316,11 +306,12 @@ def canonical_document(config: AgentConfig) -> dict[str, Any]:
     were added produce the same document and the same hash.
     """
     document = config.model_dump(mode="json", by_alias=True)
-    for key in LIST_SECTIONS:
-        document[key] = sorted(document[key], key=lambda item: (item["name"], item["id"]))
-    document["callAnalysis"]["fields"] = sorted(
-        document["callAnalysis"]["fields"], key=lambda item: (item["name"], item["id"])
-    )
+    for item_list in ITEM_LISTS:
+        *parents, last = item_list.path.split(".")
+        node = document
+        for part in parents:
+            node = node[part]
+        node[last] = sorted(node[last], key=lambda item: (item["name"], item["id"]))
     # Round-trip through canonical JSON so key order is stable in memory too.
     return json.loads(canonical_json(_without_negative_zero(document)))
 

@@ -6,6 +6,10 @@ configuration itself lives in `agentbuilder.config` and is enforced by `draft_sa
 dotted error paths ("model.temperature", "flows[checkout].definition.steps[2].id") are mapped
 back to the form field they came from by `errors_for_fields`, so each message shows next to
 its field.
+
+Each form names its entry in the registry of sections (`agentbuilder.sections`) by slug and
+takes the document key, list path, id prefix and noun from it; the editor finds a section's
+form by that slug in SECTION_FORMS and ITEM_FORMS.
 """
 
 import copy
@@ -16,6 +20,7 @@ from typing import Any
 from django import forms
 
 from agentbuilder import config
+from agentbuilder.sections import LIST_BY_SLUG, SECTION_BY_SLUG, ItemList, Section
 
 
 class FloatField(forms.FloatField):
@@ -40,26 +45,26 @@ class RevisionForm(forms.Form):
 
 
 class SectionForm(RevisionForm):
-    """A form for one object of the document (`section`), field name -> document key."""
+    """A form for one object of the document (`section`, its registry entry), field name ->
+    document key."""
 
-    section: str = ""
-    title: str = ""
+    section: Section
     keys: dict[str, str] = {}
 
     @classmethod
     def initial_from(cls, document: dict[str, Any]) -> dict[str, Any]:
-        values = document.get(cls.section, {})
+        values = document.get(cls.section.key, {})
         return {field: values.get(key) for field, key in cls.keys.items()}
 
     def apply(self, document: dict[str, Any]) -> dict[str, Any]:
         new = copy.deepcopy(document)
-        target = new.setdefault(self.section, {})
+        target = new.setdefault(self.section.key, {})
         for field, key in self.keys.items():
             target[key] = self.cleaned_data[field]
         return new
 
     def field_for_error(self, path: str, message: str) -> str | None:
-        prefix = f"{self.section}."
+        prefix = f"{self.section.key}."
         if not path.startswith(prefix):
             return None
         key = path[len(prefix) :].split(".")[0]
@@ -71,7 +76,7 @@ def _choices(values) -> list[tuple[str, str]]:
 
 
 class ProfileForm(SectionForm):
-    section, title = "profile", "Profile"
+    section = SECTION_BY_SLUG["profile"]
     keys = {"name": "name", "description": "description", "language": "language"}
 
     name = forms.CharField(max_length=120)
@@ -80,7 +85,7 @@ class ProfileForm(SectionForm):
 
 
 class BehaviourForm(SectionForm):
-    section, title = "behaviour", "Behaviour"
+    section = SECTION_BY_SLUG["behaviour"]
     keys = {"system_prompt": "systemPrompt", "welcome_message": "welcomeMessage"}
 
     system_prompt = forms.CharField(
@@ -90,7 +95,7 @@ class BehaviourForm(SectionForm):
 
 
 class LanguageModelForm(SectionForm):
-    section, title = "model", "Model"
+    section = SECTION_BY_SLUG["model"]
     keys = {
         "provider": "provider",
         "model": "model",
@@ -105,7 +110,7 @@ class LanguageModelForm(SectionForm):
 
 
 class VoiceForm(SectionForm):
-    section, title = "voice", "Voice"
+    section = SECTION_BY_SLUG["voice"]
     keys = {"tts_voice": "ttsVoice", "stt_provider": "sttProvider"}
 
     tts_voice = forms.CharField(label="TTS voice", max_length=100)
@@ -113,7 +118,7 @@ class VoiceForm(SectionForm):
 
 
 class TimingForm(SectionForm):
-    section, title = "timing", "Timing"
+    section = SECTION_BY_SLUG["timing"]
     keys = {
         "vad_sensitivity": "vadSensitivity",
         "allow_interruptions": "allowInterruptions",
@@ -132,7 +137,7 @@ class TimingForm(SectionForm):
 
 
 class BackgroundSoundForm(SectionForm):
-    section, title = "backgroundSound", "Background sound"
+    section = SECTION_BY_SLUG["background-sound"]
     keys = {"sound": "sound", "volume": "volume"}
 
     sound = forms.ChoiceField(choices=_choices(config.BACKGROUND_SOUNDS))
@@ -140,7 +145,7 @@ class BackgroundSoundForm(SectionForm):
 
 
 class CallAnalysisForm(SectionForm):
-    section, title = "callAnalysis", "Call analysis"
+    section = SECTION_BY_SLUG["call-analysis"]
     keys = {"prompt": "prompt"}
 
     prompt = forms.CharField(
@@ -161,17 +166,16 @@ def _parse_json(text: str, what: str) -> Any:
 
 
 class ItemForm(RevisionForm):
-    """A form for one item of a list of the document, kept by its stable `id`."""
+    """A form for one item of a list of the document (`item_list`, its registry entry), kept
+    by its stable `id`."""
 
-    list_path: str = ""  # "functions" or "callAnalysis.fields"
-    prefix_id: str = ""
-    noun: str = ""
+    item_list: ItemList
     keys: dict[str, str] = {}
 
     @classmethod
     def items_of(cls, document: dict[str, Any]) -> list[dict[str, Any]]:
         node = document
-        *parents, last = cls.list_path.split(".")
+        *parents, last = cls.item_list.path.split(".")
         for part in parents:
             node = node.setdefault(part, {})
         return node.setdefault(last, [])
@@ -179,6 +183,11 @@ class ItemForm(RevisionForm):
     @classmethod
     def initial_from(cls, item: dict[str, Any]) -> dict[str, Any]:
         return {field: item.get(key) for field, key in cls.keys.items()}
+
+    @classmethod
+    def summary_of(cls, item: dict[str, Any]) -> str:
+        """The few words the editor shows next to an item's name."""
+        return item.get("type", "")
 
     def item_fields(self) -> dict[str, Any]:
         return {key: self.cleaned_data[field] for field, key in self.keys.items()}
@@ -190,7 +199,7 @@ class ItemForm(RevisionForm):
         items = self.items_of(new)
         fields = self.item_fields()
         if item_id is None:
-            items.append({"id": config.new_item_id(self.prefix_id), **fields})
+            items.append({"id": config.new_item_id(self.item_list.id_prefix), **fields})
             return new
         for index, item in enumerate(items):
             if item["id"] == item_id:
@@ -209,9 +218,10 @@ class ItemForm(RevisionForm):
         return new
 
     def field_for_error(self, path: str, message: str) -> str | None:
-        if message.startswith(f"{self.list_path}: the name "):
+        list_path = self.item_list.path
+        if message.startswith(f"{list_path}: the name "):
             return "name"
-        match = re.match(rf"^{re.escape(self.list_path)}\[[^\]]*\]\.?(.*)$", path)
+        match = re.match(rf"^{re.escape(list_path)}\[[^\]]*\]\.?(.*)$", path)
         if match is None:
             return None
         rest = match.group(1)
@@ -227,7 +237,7 @@ class ItemForm(RevisionForm):
 
 
 class KnowledgeBaseForm(ItemForm):
-    list_path, prefix_id, noun = "knowledgeBases", "kb", "knowledge base"
+    item_list = LIST_BY_SLUG["knowledge-bases"]
     keys = {"name": "name", "top_k": "retrieval.topK", "min_score": "retrieval.minScore"}
 
     name = forms.CharField(max_length=64, help_text="Letters, digits and underscores.")
@@ -243,6 +253,11 @@ class KnowledgeBaseForm(ItemForm):
             "min_score": retrieval.get("minScore"),
         }
 
+    @classmethod
+    def summary_of(cls, item):
+        retrieval = item.get("retrieval", {})
+        return f"top {retrieval.get('topK')} · min score {retrieval.get('minScore')}"
+
     def item_fields(self):
         return {
             "name": self.cleaned_data["name"],
@@ -254,7 +269,7 @@ class KnowledgeBaseForm(ItemForm):
 
 
 class FunctionForm(ItemForm):
-    list_path, prefix_id, noun = "functions", "fn", "function"
+    item_list = LIST_BY_SLUG["functions"]
     keys = {
         "name": "name",
         "description": "description",
@@ -308,6 +323,13 @@ class FunctionForm(ItemForm):
             "connection": item.get("connection") or "",
         }
 
+    @classmethod
+    def summary_of(cls, item):
+        endpoint = item.get("endpoint")
+        how = f"{endpoint['method']} {endpoint['url']}" if endpoint else "code"
+        via = f" · connection {item['connection']}" if item.get("connection") else ""
+        return f"{how}{via}"
+
     def clean_parameters(self):
         value = _parse_json(self.cleaned_data["parameters"], "The parameters")
         if not isinstance(value, dict):
@@ -338,7 +360,7 @@ class FunctionForm(ItemForm):
 
 
 class VariableForm(ItemForm):
-    list_path, prefix_id, noun = "variables", "var", "variable"
+    item_list = LIST_BY_SLUG["variables"]
     keys = {"name": "name", "type": "type", "default": "default"}
 
     name = forms.CharField(max_length=64, help_text="Letters, digits and underscores.")
@@ -353,6 +375,11 @@ class VariableForm(ItemForm):
         if isinstance(default, bool):
             default = "true" if default else "false"
         return {"name": item.get("name"), "type": item.get("type"), "default": default}
+
+    @classmethod
+    def summary_of(cls, item):
+        default = item.get("default")
+        return item["type"] + ("" if default is None else f" · default {default!r}")
 
     def clean(self):
         data = super().clean()
@@ -376,7 +403,7 @@ class VariableForm(ItemForm):
 
 
 class FlowForm(ItemForm):
-    list_path, prefix_id, noun = "flows", "flow", "flow"
+    item_list = LIST_BY_SLUG["flows"]
     keys = {"name": "name", "definition": "definition"}
 
     name = forms.CharField(max_length=64, help_text="Letters, digits and underscores.")
@@ -393,6 +420,12 @@ class FlowForm(ItemForm):
             "name": item.get("name"),
             "definition": json.dumps(item.get("definition", {}), indent=2),
         }
+
+    @classmethod
+    def summary_of(cls, item):
+        definition = item.get("definition", {})
+        count = len(definition.get("steps", []))
+        return f"{count} step{'' if count == 1 else 's'}, starts at {definition.get('start')}"
 
     def clean_definition(self):
         value = _parse_json(self.cleaned_data["definition"], "The flow definition")
@@ -420,7 +453,7 @@ class FlowForm(ItemForm):
 
 
 class AnalysisFieldForm(ItemForm):
-    list_path, prefix_id, noun = "callAnalysis.fields", "caf", "analysis field"
+    item_list = LIST_BY_SLUG["analysis-fields"]
     keys = {"name": "name", "type": "type", "description": "description"}
 
     name = forms.CharField(max_length=64, help_text="Letters, digits and underscores.")
@@ -428,22 +461,23 @@ class AnalysisFieldForm(ItemForm):
     description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+# The editor's forms by the slug of their registry entry (a section's, or its list's).
 SECTION_FORMS: dict[str, type[SectionForm]] = {
-    "profile": ProfileForm,
-    "behaviour": BehaviourForm,
-    "model": LanguageModelForm,
-    "voice": VoiceForm,
-    "timing": TimingForm,
-    "background-sound": BackgroundSoundForm,
-    "call-analysis": CallAnalysisForm,
+    form.section.slug: form
+    for form in (
+        ProfileForm,
+        BehaviourForm,
+        LanguageModelForm,
+        VoiceForm,
+        TimingForm,
+        BackgroundSoundForm,
+        CallAnalysisForm,
+    )
 }
 
 ITEM_FORMS: dict[str, type[ItemForm]] = {
-    "knowledge-bases": KnowledgeBaseForm,
-    "functions": FunctionForm,
-    "variables": VariableForm,
-    "flows": FlowForm,
-    "analysis-fields": AnalysisFieldForm,
+    form.item_list.slug: form
+    for form in (KnowledgeBaseForm, FunctionForm, VariableForm, FlowForm, AnalysisFieldForm)
 }
 
 

@@ -14,11 +14,29 @@ from ninja.errors import ValidationError as NinjaValidationError
 from agentbuilder.errors import InvalidInput, ServiceError
 from api.auth import ApiKeyAuth
 from api.errors import error_response
+from api.routers.agents import router as agents_router
 from api.routers.config import router as config_router
 from api.routers.deployments import router as deployments_router
 from api.routers.numbers import router as numbers_router
 
-api = NinjaAPI(
+# The OpenAPI operation ids as first published, when the endpoints lived in the deployments
+# app: clients generated from /v1/openapi.json keep their method names.
+PUBLISHED_OPERATION_PREFIXES = {
+    "api.routers.agents": "deployments_api",
+    "api.routers.config": "deployments_api",
+    "api.routers.deployments": "deployments_api",
+    "api.routers.numbers": "deployments_numbers_api",
+}
+
+
+class AgentsApi(NinjaAPI):
+    def get_openapi_operation_id(self, operation) -> str:
+        module = operation.view_func.__module__
+        prefix = PUBLISHED_OPERATION_PREFIXES.get(module, module.replace(".", "_"))
+        return f"{prefix}_{operation.view_func.__name__}"
+
+
+api = AgentsApi(
     title="Agent Release Console — Agents API",
     version="1",
     urls_namespace="api",
@@ -85,6 +103,8 @@ def on_suspicious_operation(request, exc):
     return error_response(request, 400, "bad_request", "The request is too large or malformed.")
 
 
-api.add_router("", config_router)
+# In the order the reference lists them (the OpenAPI document follows it).
+api.add_router("", agents_router)
 api.add_router("", deployments_router)
+api.add_router("", config_router)
 api.add_router("", numbers_router)

@@ -4,7 +4,8 @@ Returns plain data (dataclasses) that the HTML view, the JSON view and the Agent
 render; templates only loop. The shape:
 
     DocumentDiff
-      sections: [SectionDiff] in a fixed order (Behaviour, Functions, ... Other settings)
+      sections: [SectionDiff] in a fixed order (Behaviour, Functions, ... Other settings),
+                the registry's DIFF_GROUPS (agentbuilder.sections)
         fields: [FieldChange]   changed scalars (old -> new) and long texts (TextDiff)
         items:  [ItemChange]    list items matched by their stable `id`
           fields: [FieldChange]
@@ -16,8 +17,17 @@ diff; this module adds nothing that is not in the two documents.
 
 import json
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
+from agentbuilder.sections import (
+    DIFF_GROUPS,
+    JSON,
+    LIST_BY_PATH,
+    SCALAR,
+    SECTION_BY_KEY,
+    TEXT,
+    Section,
+)
 from versions.linediff import (
     Fold,
     Line,
@@ -47,11 +57,6 @@ __all__ = [
     "side_json",
     "word_spans",
 ]
-
-TEXT: Literal["text"] = "text"
-JSON: Literal["json"] = "json"
-SCALAR: Literal["scalar"] = "scalar"
-
 
 # --- Plain data -------------------------------------------------------------------------
 
@@ -213,103 +218,38 @@ def display_value(value: Any) -> str:
 # (path in the document, label, kind, banner word); paths are dotted.
 Spec = tuple[str, str, str, str]
 
+
+def _group_specs(sections: list[Section]) -> list[Spec]:
+    return [
+        (section.path_of(f), f.compare_label, f.kind, f.word)
+        for section in sections
+        for f in section.fields
+    ]
+
+
+def _group_list(sections: list[Section]) -> str | None:
+    paths = [section.items.path for section in sections if section.items is not None]
+    if len(paths) > 1:
+        raise ValueError(f"a compare section shows at most one list, not {paths}")
+    return paths[0] if paths else None
+
+
+# (key, title, field specs, path of its list of items): the compare view's sections, read
+# from the registry's DIFF_GROUPS and the sections they name.
 SECTIONS: list[tuple[str, str, list[Spec], str | None]] = [
     (
-        "behaviour",
-        "Behaviour",
-        [
-            ("behaviour.systemPrompt", "Prompt", TEXT, "prompt"),
-            ("behaviour.welcomeMessage", "Welcome message", TEXT, "welcome message"),
-        ],
-        None,
-    ),
-    ("functions", "Functions", [], "functions"),
-    ("variables", "Variables", [], "variables"),
-    ("flows", "Flows", [], "flows"),
-    ("knowledge", "Knowledge", [], "knowledgeBases"),
-    (
-        "model",
-        "Model",
-        [
-            ("model.provider", "LLM provider", SCALAR, "LLM provider"),
-            ("model.model", "Model", SCALAR, "model"),
-            ("model.temperature", "Temperature", SCALAR, "temperature"),
-            ("model.maxTokens", "Max tokens", SCALAR, "max tokens"),
-        ],
-        None,
-    ),
-    (
-        "voice",
-        "Voice and timing",
-        [
-            ("voice.ttsVoice", "Voice", SCALAR, "voice"),
-            ("voice.sttProvider", "STT provider", SCALAR, "STT provider"),
-            ("timing.vadSensitivity", "VAD sensitivity", SCALAR, "timing"),
-            ("timing.allowInterruptions", "Allow interruptions", SCALAR, "timing"),
-            ("timing.interruptionThresholdMs", "Interruption threshold (ms)", SCALAR, "timing"),
-            ("timing.silenceTimeoutMs", "Silence timeout (ms)", SCALAR, "timing"),
-            ("timing.inactivityTimeoutS", "Inactivity timeout (s)", SCALAR, "timing"),
-            ("timing.inactivityMessage", "Inactivity message", TEXT, "timing"),
-            ("backgroundSound.sound", "Background sound", SCALAR, "background sound"),
-            ("backgroundSound.volume", "Background volume", SCALAR, "background sound"),
-        ],
-        None,
-    ),
-    (
-        "callAnalysis",
-        "Call analysis",
-        [("callAnalysis.prompt", "Call analysis prompt", TEXT, "call analysis prompt")],
-        "callAnalysis.fields",
-    ),
-    (
-        "profile",
-        "Profile",
-        [
-            ("profile.name", "Name", SCALAR, "name"),
-            ("profile.description", "Description", TEXT, "description"),
-            ("profile.language", "Language", SCALAR, "language"),
-        ],
-        None,
-    ),
-    (
-        "other",
-        "Other settings",
-        [("schemaVersion", "Schema version", SCALAR, "schema version")],
-        None,
-    ),
+        group.key,
+        group.title,
+        _group_specs([SECTION_BY_KEY[key] for key in group.sections]),
+        _group_list([SECTION_BY_KEY[key] for key in group.sections]),
+    )
+    for group in DIFF_GROUPS
 ]
 
 # Per list: the item noun and the fields of an item in display order.
 LISTS: dict[str, tuple[str, list[tuple[str, str, str]]]] = {
-    "functions": (
-        "function",
-        [
-            ("name", "Name", SCALAR),
-            ("description", "Description", TEXT),
-            ("parameters", "Parameters", JSON),
-            ("endpoint.method", "Endpoint method", SCALAR),
-            ("endpoint.url", "Endpoint URL", SCALAR),
-            ("code", "Code", TEXT),
-            ("connection", "Connection", SCALAR),
-        ],
-    ),
-    "variables": (
-        "variable",
-        [("name", "Name", SCALAR), ("type", "Type", SCALAR), ("default", "Default", SCALAR)],
-    ),
-    "flows": ("flow", [("name", "Name", SCALAR), ("definition", "Flow definition", JSON)]),
-    "knowledgeBases": (
-        "knowledge base",
-        [
-            ("name", "Name", SCALAR),
-            ("retrieval.topK", "Top K", SCALAR),
-            ("retrieval.minScore", "Minimum score", SCALAR),
-        ],
-    ),
-    "callAnalysis.fields": (
-        "call analysis field",
-        [("name", "Name", SCALAR), ("type", "Type", SCALAR), ("description", "Description", TEXT)],
-    ),
+    path: (item_list.compare_noun, [(f.key, f.compare_label, f.kind) for f in item_list.fields])
+    for path, item_list in LIST_BY_PATH.items()
 }
 
 _MISSING = object()

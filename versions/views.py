@@ -14,43 +14,20 @@ from agentbuilder.errors import ServiceError
 from agentbuilder.forms import RevisionForm
 from agentbuilder.models import Agent
 from agentbuilder.responses import back_to_page, redirect_to
+from agentbuilder.sections import EDITOR_SECTIONS, Section
 from versions.models import Version
 from versions.services import draft_discard, version_restore
 
 PAGE_SIZE = 25
-HISTORY_PAGE_SIZE = 50
 RESTORE_WARNING = (
     "Restoring a version overwrites the current draft. If you want to preserve the current "
     "draft, publish it as a new version before restoring."
 )
-# The parts of a document in the order the editor shows them.
-DOCUMENT_SECTIONS = [
-    ("profile", "Profile"),
-    ("behaviour", "Behaviour"),
-    ("model", "Model"),
-    ("voice", "Voice"),
-    ("timing", "Timing"),
-    ("backgroundSound", "Background sound"),
-    ("knowledgeBases", "Knowledge bases"),
-    ("functions", "Functions"),
-    ("variables", "Variables"),
-    ("flows", "Flows"),
-    ("callAnalysis", "Call analysis"),
-]
-
-
-LABELS = {
-    "ttsVoice": "TTS voice",
-    "sttProvider": "STT provider",
-    "vadSensitivity": "VAD sensitivity",
-    "provider": "LLM provider",
-}
 
 
 def _words(key: str) -> str:
-    """A document key as a label: silenceTimeoutMs -> "Silence timeout (ms)"."""
-    if key in LABELS:
-        return LABELS[key]
+    """A key the registry has no label for (one an older schema wrote) as a label:
+    silenceTimeoutMs -> "Silence timeout (ms)"."""
     unit = next((u for u in ("Ms", "S") if key.endswith(u) and key[: -len(u)][-1:].islower()), "")
     words = re.sub(r"(?<!^)([A-Z])", r" \1", key[: len(key) - len(unit)]).capitalize()
     return f"{words} ({unit.lower()})" if unit else words
@@ -60,23 +37,26 @@ def _as_json(value: Any) -> str:
     return json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False)
 
 
-def readonly_section(key: str, title: str, document: dict[str, Any]) -> dict[str, Any]:
-    """A part of a document as plain rows for the read-only view: settings as (label, value)
-    pairs, list items by name with their JSON."""
-    value = document.get(key)
+def readonly_section(section: Section, document: dict[str, Any]) -> dict[str, Any]:
+    """A section of a document (its registry entry) as plain rows for the read-only view:
+    settings as (label, value) pairs, list items by name with their JSON."""
+    value = document.get(section.key)
+    # A list inside an object (call analysis fields): its key in the object.
+    nested_list = section.items.path.rpartition(".")[2] if section.items else None
     rows, items = [], []
     if isinstance(value, list):
         items = [(item.get("name", item.get("id")), _as_json(item)) for item in value]
     else:
         for field_key, field_value in sorted((value or {}).items()):
-            if field_key == "fields":  # call analysis fields: a list inside an object
+            if field_key == nested_list:
                 items = [(item["name"], _as_json(item)) for item in field_value]
                 continue
             shown = field_value if isinstance(field_value, str) else _as_json(field_value)
-            rows.append((_words(field_key), shown, "\n" in shown or len(shown) > 80))
+            label = section.label_for(field_key) or _words(field_key)
+            rows.append((label, shown, "\n" in shown or len(shown) > 80))
     return {
-        "key": key,
-        "title": title,
+        "key": section.key,
+        "title": section.title,
         "rows": rows,
         "items": items,
         "is_list": isinstance(value, list),
@@ -115,7 +95,7 @@ def version_detail(request, agent_id, number):
     version = get_object_or_404(
         Version.objects.select_related("author"), agent=agent, number=number
     )
-    sections = [readonly_section(key, title, version.document) for key, title in DOCUMENT_SECTIONS]
+    sections = [readonly_section(section, version.document) for section in EDITOR_SECTIONS]
     return render(
         request,
         "versions/version_detail.html",

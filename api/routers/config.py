@@ -1,4 +1,4 @@
-"""Configuration as code: the agents, the draft (with ETag / If-Match), versions and
+"""Configuration as code: the draft (with ETag / If-Match), versions and
 compare."""
 
 import json
@@ -10,13 +10,11 @@ from pydantic import ConfigDict
 from agentbuilder.actors import actor_label
 from agentbuilder.errors import InvalidInput, StaleRevision
 from agentbuilder.models import Agent
-from agentbuilder.selectors import agents_of
 from agentbuilder.services import draft_save
 from api.auth import get_agent_for_key
 from api.errors import error_response
 from api.schemas import (
     READ_ERRORS,
-    AgentListOut,
     CompareOut,
     DraftOut,
     ErrorEnvelope,
@@ -38,13 +36,6 @@ from versions.models import Version
 from versions.selectors import resolve_ref
 
 router = Router()
-
-
-@router.get("/agents", response={200: AgentListOut, 401: ErrorEnvelope}, tags=["agents"])
-def list_agents(request):
-    """The workspace's agents."""
-    agents = agents_of(request.workspace).only("id", "name")
-    return {"agents": [{"id": str(agent.pk), "name": agent.name} for agent in agents]}
 
 
 class DraftDocumentIn(Schema):

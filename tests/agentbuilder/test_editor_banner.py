@@ -73,7 +73,9 @@ def test_the_banner_costs_one_query(cast, agent, django_assert_num_queries):
     version_publish(actor=cast.builder, agent=agent, name="First")
     agent = edit(cast, agent)
     with django_assert_num_queries(1):
-        Template("{% load agent_tags %}{% agent_page_top agent %}").render(Context({"agent": agent}))
+        Template("{% load agent_tags %}{% agent_page_top agent %}").render(
+            Context({"agent": agent})
+        )
 
 
 # --- Publish -------------------------------------------------------------------------

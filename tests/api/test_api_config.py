@@ -4,8 +4,8 @@ import pytest
 
 from agentbuilder.models import Agent
 from deployments.services import deployment_publish
-from tests.conftest import assert_error
 from tests.api.test_api_deployments import ISO_UTC, edit, url
+from tests.conftest import assert_error
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,8 @@ from django.utils import timezone
 from api.models import IdempotencyRecord
 from deployments.models import Deployment
 from deployments.services import deployment_publish
-from tests.conftest import assert_error
 from tests.api.test_api_deployments import edit, url
+from tests.conftest import assert_error
 
 pytestmark = pytest.mark.django_db
 
