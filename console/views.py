@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.http import urlencode
 
 from agentbuilder.access import member_required
 from agentbuilder.actors import actor_label
@@ -75,6 +76,7 @@ def project_history(request):
             "entries": entries,
             "agent_choices": agent_choices,
             "agent_filter": agent_filter,
+            "page_prefix": f"?{urlencode({'agent': agent_filter})}&" if agent_filter else "?",
             "nav": "history",
         },
     )

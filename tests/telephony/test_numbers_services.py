@@ -357,3 +357,78 @@ def test_it_refuses_control_characters_in_labels(cast, agent, label):
             variants=[{"label": label, "target": "live"}],
         )
     assert "control characters" in error.value.errors["variants.0.label"]
+
+
+# --- number_upsert (the Numbers API's PUT) ------------------------------------------------
+
+
+def test_upsert_creates_then_updates_a_number_in_one_call(cast, agent):
+    from telephony.services import number_upsert
+
+    created_number, created = number_upsert(
+        actor=cast.admin,
+        workspace=cast.workspace,
+        number="+44 20 7946 0958",
+        agent_id=str(agent.pk),
+        target="live",
+        label="Main line",
+    )
+    assert created is True
+    assert created_number.number == "+442079460958"
+    assert created_number.assignment.variants.get().environment == "live"
+    updated_number, created = number_upsert(
+        actor=cast.admin,
+        workspace=cast.workspace,
+        number="+442079460958",
+        agent_id=agent.pk,
+        variants=[
+            {"label": "A", "target": "live", "weight": 60},
+            {"label": "B", "target": "draft", "weight": 40},
+        ],
+        label="Main line (split)",
+    )
+    assert created is False
+    assert updated_number.pk == created_number.pk
+    assert PhoneNumber.objects.get().label == "Main line (split)"
+    assert [v.weight for v in NumberAssignment.objects.get().variants.all()] == [60, 40]
+
+
+@pytest.mark.parametrize(
+    ("actor", "arguments", "error", "message"),
+    [
+        ("ops", {"target": "live"}, NotAllowed, r"Only admins can do this\."),
+        ("admin", {}, InvalidInput, r"Give a target or variants\."),
+        (
+            "admin",
+            {"target": "live", "agent_id": "not-a-uuid"},
+            InvalidInput,
+            r"No agent with this id\.",
+        ),
+    ],
+)
+def test_upsert_refuses_before_writing_anything(cast, agent, actor, arguments, error, message):
+    from telephony.services import number_upsert
+
+    with pytest.raises(error, match=message):
+        number_upsert(
+            actor=cast.actor(actor),
+            workspace=cast.workspace,
+            number="+442079460958",
+            **{"agent_id": agent.pk, **arguments},
+        )
+    assert not PhoneNumber.objects.exists()
+
+
+def test_upsert_does_not_take_an_agent_of_another_workspace(cast, agent):
+    from telephony.services import number_upsert
+
+    theirs = cast.agent("Theirs", workspace=cast.other_workspace)
+    with pytest.raises(InvalidInput, match=r"No agent with this id\."):
+        number_upsert(
+            actor=cast.admin,
+            workspace=cast.workspace,
+            number="+442079460958",
+            agent_id=theirs.pk,
+            target="live",
+        )
+    assert not PhoneNumber.objects.exists()
