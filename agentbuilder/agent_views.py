@@ -18,6 +18,7 @@ from django.urls import reverse
 
 from agentbuilder import hooks
 from agentbuilder.access import actor_for, agent_post, get_agent_for_member, member_required
+from agentbuilder.config import EDITOR_SECTIONS, SECTION_OF_LIST
 from agentbuilder.errors import InvalidInput, ServiceError
 from agentbuilder.forms import (
     ITEM_FORMS,
@@ -30,13 +31,12 @@ from agentbuilder.forms import (
     errors_for_fields,
 )
 from agentbuilder.models import Agent, Connection
-from agentbuilder.sections import EDITOR_SECTIONS, SECTION_OF_LIST
 from agentbuilder.services import draft_save
 
 TEMPLATE = "agentbuilder/agent_detail.html"
 
 # (key, title, form of the section's own fields, form of its list items), in page order:
-# the registry's sections (`agentbuilder.sections`), keyed by slug, with their forms.
+# the registry's sections (`agentbuilder.config.SECTIONS`), keyed by slug, with their forms.
 SECTIONS: list[tuple[str, str, type | None, type[ItemForm] | None]] = [
     (
         entry.slug,

@@ -5,7 +5,8 @@ Every way into a configuration (editor forms, the API, restore, seed data) valid
 canonical document it returns. The canonical document is plain JSON: camelCase keys,
 lists sorted by item name, and a `schemaVersion`. Credentials are never part of it:
 functions name the connection they use by its key only. Its parts (sections, lists and their
-id prefixes) are described once, in the registry `agentbuilder.sections`.
+id prefixes) are described once, in the registry below the schema (SECTIONS; its
+vocabulary is `agentbuilder.sections`).
 """
 
 import hashlib
@@ -24,7 +25,18 @@ from pydantic import (
 )
 from pydantic.alias_generators import to_camel, to_snake
 
-from agentbuilder.sections import ITEM_LISTS
+from agentbuilder.sections import (
+    JSON,
+    LIST,
+    OBJECT,
+    OBJECT_WITH_LIST,
+    TEXT,
+    VALUE,
+    DiffGroup,
+    FieldSpec,
+    ItemList,
+    Section,
+)
 
 SCHEMA_VERSION = 1
 
@@ -241,6 +253,207 @@ class AgentConfig(Schema):
                 names.add(item.name)
                 ids.add(item.id)
         return self
+
+
+# --- The registry of the document's parts (vocabulary: agentbuilder.sections) ----------
+
+_NAME = FieldSpec("name", "Name")
+
+# Every top-level key of the document; the editor's page order.
+SECTIONS: tuple[Section, ...] = (
+    Section(
+        "profile",
+        "Profile",
+        OBJECT,
+        slug="profile",
+        fields=(
+            FieldSpec("name", "Name", word="name"),
+            FieldSpec("description", "Description", TEXT, word="description"),
+            FieldSpec("language", "Language", word="language"),
+        ),
+    ),
+    Section(
+        "behaviour",
+        "Behaviour",
+        OBJECT,
+        slug="behaviour",
+        fields=(
+            FieldSpec("systemPrompt", "System prompt", TEXT, diff_label="Prompt", word="prompt"),
+            FieldSpec("welcomeMessage", "Welcome message", TEXT, word="welcome message"),
+        ),
+    ),
+    Section(
+        "model",
+        "Model",
+        OBJECT,
+        slug="model",
+        fields=(
+            FieldSpec("provider", "LLM provider", word="LLM provider"),
+            FieldSpec("model", "Model", word="model"),
+            FieldSpec("temperature", "Temperature", word="temperature"),
+            FieldSpec("maxTokens", "Max tokens", word="max tokens"),
+        ),
+    ),
+    Section(
+        "voice",
+        "Voice",
+        OBJECT,
+        slug="voice",
+        fields=(
+            FieldSpec("ttsVoice", "TTS voice", diff_label="Voice", word="voice"),
+            FieldSpec("sttProvider", "STT provider", word="STT provider"),
+        ),
+    ),
+    Section(
+        "timing",
+        "Timing",
+        OBJECT,
+        slug="timing",
+        fields=(
+            FieldSpec("vadSensitivity", "VAD sensitivity", word="timing"),
+            FieldSpec("allowInterruptions", "Allow interruptions", word="timing"),
+            FieldSpec("interruptionThresholdMs", "Interruption threshold (ms)", word="timing"),
+            FieldSpec("silenceTimeoutMs", "Silence timeout (ms)", word="timing"),
+            FieldSpec("inactivityTimeoutS", "Inactivity timeout (s)", word="timing"),
+            FieldSpec("inactivityMessage", "Inactivity message", TEXT, word="timing"),
+        ),
+    ),
+    Section(
+        "backgroundSound",
+        "Background sound",
+        OBJECT,
+        slug="background-sound",
+        fields=(
+            FieldSpec("sound", "Sound", diff_label="Background sound", word="background sound"),
+            FieldSpec("volume", "Volume", diff_label="Background volume", word="background sound"),
+        ),
+    ),
+    Section(
+        "knowledgeBases",
+        "Knowledge bases",
+        LIST,
+        slug="knowledge-bases",
+        items=ItemList(
+            "knowledgeBases",
+            slug="knowledge-bases",
+            id_prefix="kb",
+            noun="knowledge base",
+            fields=(
+                _NAME,
+                FieldSpec("retrieval.topK", "Top K"),
+                FieldSpec("retrieval.minScore", "Minimum score"),
+            ),
+        ),
+    ),
+    Section(
+        "functions",
+        "Functions",
+        LIST,
+        slug="functions",
+        items=ItemList(
+            "functions",
+            slug="functions",
+            id_prefix="fn",
+            noun="function",
+            fields=(
+                _NAME,
+                FieldSpec("description", "Description", TEXT),
+                FieldSpec("parameters", "Parameters", JSON),
+                FieldSpec("endpoint.method", "Endpoint method"),
+                FieldSpec("endpoint.url", "Endpoint URL"),
+                FieldSpec("code", "Code", TEXT),
+                FieldSpec("connection", "Connection"),
+            ),
+        ),
+    ),
+    Section(
+        "variables",
+        "Variables",
+        LIST,
+        slug="variables",
+        items=ItemList(
+            "variables",
+            slug="variables",
+            id_prefix="var",
+            noun="variable",
+            fields=(_NAME, FieldSpec("type", "Type"), FieldSpec("default", "Default")),
+        ),
+    ),
+    Section(
+        "flows",
+        "Flows",
+        LIST,
+        slug="flows",
+        items=ItemList(
+            "flows",
+            slug="flows",
+            id_prefix="flow",
+            noun="flow",
+            fields=(_NAME, FieldSpec("definition", "Flow definition", JSON)),
+        ),
+    ),
+    Section(
+        "callAnalysis",
+        "Call analysis",
+        OBJECT_WITH_LIST,
+        slug="call-analysis",
+        fields=(
+            FieldSpec(
+                "prompt",
+                "Prompt",
+                TEXT,
+                diff_label="Call analysis prompt",
+                word="call analysis prompt",
+            ),
+        ),
+        items=ItemList(
+            "callAnalysis.fields",
+            slug="analysis-fields",
+            id_prefix="caf",
+            noun="analysis field",
+            diff_noun="call analysis field",
+            fields=(
+                _NAME,
+                FieldSpec("type", "Type"),
+                FieldSpec("description", "Description", TEXT),
+            ),
+        ),
+    ),
+    Section(
+        "schemaVersion",
+        "Schema version",
+        VALUE,
+        fields=(FieldSpec("", "Schema version", word="schema version"),),
+    ),
+)
+
+# The compare view's sections in its order: what changes behaviour first, the profile and
+# other settings last. The last group also shows every leaf no other group names (keys a
+# later schema adds), so it must stay last.
+DIFF_GROUPS: tuple[DiffGroup, ...] = (
+    DiffGroup("behaviour", "Behaviour", ("behaviour",)),
+    DiffGroup("functions", "Functions", ("functions",)),
+    DiffGroup("variables", "Variables", ("variables",)),
+    DiffGroup("flows", "Flows", ("flows",)),
+    DiffGroup("knowledge", "Knowledge", ("knowledgeBases",)),
+    DiffGroup("model", "Model", ("model",)),
+    DiffGroup("voice", "Voice and timing", ("voice", "timing", "backgroundSound")),
+    DiffGroup("callAnalysis", "Call analysis", ("callAnalysis",)),
+    DiffGroup("profile", "Profile", ("profile",)),
+    DiffGroup("other", "Other settings", ("schemaVersion",)),
+)
+
+# The sections the editor shows, in page order; the read-only version view shows the same.
+EDITOR_SECTIONS: tuple[Section, ...] = tuple(section for section in SECTIONS if section.slug)
+SECTION_BY_KEY: dict[str, Section] = {section.key: section for section in SECTIONS}
+SECTION_BY_SLUG: dict[str, Section] = {section.slug: section for section in EDITOR_SECTIONS}
+
+# Every list of items in the document, nested ones included, in page order.
+ITEM_LISTS: tuple[ItemList, ...] = tuple(s.items for s in SECTIONS if s.items is not None)
+LIST_BY_PATH: dict[str, ItemList] = {item_list.path: item_list for item_list in ITEM_LISTS}
+LIST_BY_SLUG: dict[str, ItemList] = {item_list.slug: item_list for item_list in ITEM_LISTS}
+# A list's slug -> the section that shows it.
+SECTION_OF_LIST: dict[str, Section] = {s.items.slug: s for s in SECTIONS if s.items is not None}
 
 
 class ConfigError(ValueError):

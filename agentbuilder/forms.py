@@ -7,7 +7,7 @@ dotted error paths ("model.temperature", "flows[checkout].definition.steps[2].id
 back to the form field they came from by `errors_for_fields`, so each message shows next to
 its field.
 
-Each form names its entry in the registry of sections (`agentbuilder.sections`) by slug and
+Each form names its entry in the registry of sections (`agentbuilder.config`) by slug and
 takes the document key, list path, id prefix and noun from it; the editor finds a section's
 form by that slug in SECTION_FORMS and ITEM_FORMS.
 """
@@ -20,7 +20,8 @@ from typing import Any
 from django import forms
 
 from agentbuilder import config
-from agentbuilder.sections import LIST_BY_SLUG, SECTION_BY_SLUG, ItemList, Section
+from agentbuilder.config import LIST_BY_SLUG, SECTION_BY_SLUG
+from agentbuilder.sections import ItemList, Section
 
 
 class FloatField(forms.FloatField):

@@ -5,7 +5,7 @@ render; templates only loop. The shape:
 
     DocumentDiff
       sections: [SectionDiff] in a fixed order (Behaviour, Functions, ... Other settings),
-                the registry's DIFF_GROUPS (agentbuilder.sections)
+                the registry's DIFF_GROUPS (agentbuilder.config)
         fields: [FieldChange]   changed scalars (old -> new) and long texts (TextDiff)
         items:  [ItemChange]    list items matched by their stable `id`
           fields: [FieldChange]
@@ -19,15 +19,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from agentbuilder.sections import (
-    DIFF_GROUPS,
-    JSON,
-    LIST_BY_PATH,
-    SCALAR,
-    SECTION_BY_KEY,
-    TEXT,
-    Section,
-)
+from agentbuilder.config import DIFF_GROUPS, LIST_BY_PATH, SECTION_BY_KEY
+from agentbuilder.sections import JSON, SCALAR, TEXT, Section
 from versions.linediff import (
     Fold,
     Line,

@@ -10,11 +10,12 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from agentbuilder.access import actor_for, agent_post, get_agent_for_member, member_required
+from agentbuilder.config import EDITOR_SECTIONS
 from agentbuilder.errors import ServiceError
 from agentbuilder.forms import RevisionForm
 from agentbuilder.models import Agent
 from agentbuilder.responses import back_to_page, redirect_to
-from agentbuilder.sections import EDITOR_SECTIONS, Section
+from agentbuilder.sections import Section
 from versions.models import Version
 from versions.services import draft_discard, version_restore
 

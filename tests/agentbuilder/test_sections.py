@@ -9,19 +9,19 @@ import pytest
 from pydantic import BaseModel
 
 from agentbuilder import agent_views, forms
-from agentbuilder.config import ITEM_ID_PATTERN, AgentConfig, default_document, new_item_id
-from agentbuilder.sections import (
+from agentbuilder.config import (
     DIFF_GROUPS,
     EDITOR_SECTIONS,
+    ITEM_ID_PATTERN,
     ITEM_LISTS,
-    LIST,
     LIST_BY_PATH,
-    OBJECT,
-    OBJECT_WITH_LIST,
     SECTION_BY_KEY,
     SECTIONS,
-    VALUE,
+    AgentConfig,
+    default_document,
+    new_item_id,
 )
+from agentbuilder.sections import LIST, OBJECT, OBJECT_WITH_LIST, VALUE
 from versions import compare
 from versions.compare import diff_documents
 from versions.views import readonly_section
