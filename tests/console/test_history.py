@@ -4,38 +4,16 @@ import pytest
 from django.urls import reverse
 
 from agentbuilder.demo import RESTAURANT
-from agentbuilder.models import Agent, AuthType, Connection
-from agentbuilder.services import draft_save
+from agentbuilder.models import AuthType, Connection
 from deployments.services import deployment_publish
-from versions.services import version_publish
+from tests.versions.test_views import edit, publish_versions
 
 pytestmark = pytest.mark.django_db
-
-HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 @pytest.fixture
 def agent(cast):
     return cast.agent("Bella", document=RESTAURANT)
-
-
-def edit(cast, agent, prompt):
-    agent = Agent.objects.get(pk=agent.pk)
-    document = {**agent.draft_document, "behaviour": {"systemPrompt": prompt}}
-    return draft_save(
-        actor=cast.builder, agent=agent, document=document, base_revision=agent.draft_revision
-    )
-
-
-def publish_versions(cast, agent, count):
-    for n in range(count):
-        edit(cast, agent, f"Prompt {n}")
-        version_publish(actor=cast.builder, agent=agent, name=f"Release {n + 1}")
-
-
-def versions_url(agent, **params):
-    url = reverse("versions:agent_versions", args=[agent.pk])
-    return url + ("?" + "&".join(f"{k}={v}" for k, v in params.items()) if params else "")
 
 
 def test_history_lists_every_kind_of_change_newest_first(client_for, cast, agent):
