@@ -15,7 +15,7 @@ def test_each_demo_user_logs_in_sees_the_dashboard_and_logs_out(
         expect(page.get_by_role("link", name="Bella Tavola Reservations")).to_be_visible()
         expect(page.get_by_test_id("env-strip").first).to_contain_text("Live")
         if username == "builder":
-            screenshot(page, "console:dashboard")
+            screenshot(page, "dashboard")
         page.get_by_role("button", name="Log out").click()
         expect(page).to_have_url(re.compile(r"/login/"))
 
