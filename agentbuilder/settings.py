@@ -60,7 +60,7 @@ INSTALLED_APPS = [
     "simple_history",
     "django_tasks_db",
     "ninja",
-    # The apps, from the core up (docs/architecture.md); each imports only apps above it here.
+    # The apps, from the core up (docs/architecture.md): each imports only apps listed before it.
     "agentbuilder",
     "versions",
     "deployments",
