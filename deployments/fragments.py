@@ -10,7 +10,7 @@ from agentbuilder.actors import Actor
 from agentbuilder.audit import track
 from agentbuilder.models import Agent
 from deployments.forms import PublishForm
-from deployments.models import ENVIRONMENT_ORDER, Environment, EnvironmentName
+from deployments.models import ENVIRONMENT_ORDER, Environment
 from deployments.selectors import agent_status, agents_with_status
 from versions.compare import change_summary
 from versions.models import Version
@@ -89,7 +89,7 @@ def environment_refs(*, agent: Agent) -> list[NamedRef]:
         )
     }
     refs = []
-    for name in EnvironmentName:
+    for name in ENVIRONMENT_ORDER:
         deployment = pointers.get(name.value)
         refs.append(
             NamedRef(ref=name.value, label=name.label, version=deployment and deployment.version)
